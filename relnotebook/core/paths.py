@@ -6,6 +6,7 @@ other people, so nobody else on the machine should read it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -18,10 +19,8 @@ NOTEBOOK_ENV = "RELNOTEBOOK_NOTEBOOK"
 def private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) if missing; the leaf is made 0700."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
+    with contextlib.suppress(OSError):  # not ours to change (a folder the user chose)
         os.chmod(path, 0o700)
-    except OSError:
-        pass  # not ours to change (a shared folder the user chose): keep going
     return path
 
 

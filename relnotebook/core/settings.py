@@ -7,6 +7,7 @@ Window state (geometry, splitters) lives in QSettings instead and is not declare
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -79,10 +80,10 @@ def get_all() -> dict[str, Any]:
     stored = {r.key: r.value for r in Setting.select()}
     result = {}
     for key, option in OPTIONS.items():
-        try:
-            result[key] = _coerce(option, json.loads(stored[key])) if key in stored else option.default
-        except (ValueError, ValidationError):
-            result[key] = option.default
+        result[key] = option.default
+        if key in stored:
+            with contextlib.suppress(ValueError, ValidationError):
+                result[key] = _coerce(option, json.loads(stored[key]))
     return result
 
 

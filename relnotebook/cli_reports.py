@@ -1,0 +1,1 @@
+"""Reading verbs: brief, today, search, demo (registered on import)."""
