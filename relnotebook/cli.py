@@ -62,8 +62,19 @@ def iso_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f'not a date: "{value}" (use YYYY-MM-DD)') from None
 
 
+VERB_MODULES = ("cli_verbs", "cli_reports", "cli_io", "cli_safety")
+"""Modules whose ``@verb`` builders make up the command line, in help order."""
+
+
+def _load_verbs() -> None:
+    import importlib
+
+    for name in VERB_MODULES:
+        importlib.import_module(f".{name}", __package__)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from . import cli_verbs  # noqa: F401 - registers the verbs
+    _load_verbs()
 
     parser = _Parser(prog="relnotebook",
                      description="Relationship Notebook: pick up where the last "
@@ -97,7 +108,7 @@ def open_for_verb(args: argparse.Namespace, *, create: bool = False) -> Path:
 
 
 def _is_verb(argv: Sequence[str]) -> bool:
-    from . import cli_verbs  # noqa: F401
+    _load_verbs()
 
     skip = False
     for arg in argv:

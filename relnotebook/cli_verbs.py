@@ -67,14 +67,16 @@ def _customers(p: argparse.ArgumentParser):
         width_name = min(40, max(len(r.full_name) for r in rows))
         width_company = min(32, max(len(r.company) for r in rows) if rows else 0)
         for r in rows:
-            last = f"last {r.last_talked.isoformat()}" if r.last_talked else "never talked"
-            due = ""
+            parts = [f"{r.full_name:<{width_name}}", f"{r.company:<{width_company}}",
+                     f"last {r.last_talked.isoformat()}" if r.last_talked else "never talked "]
             if r.due:
-                due = f"overdue since {r.due.isoformat()}" if r.overdue(today) else \
-                    f"due {r.due.isoformat()}"
-            flags = (" [key]" if r.key_client else "") + (" [archived]" if r.archived else "")
-            print(f"{r.full_name:<{width_name}}  {r.company:<{width_company}}  {last:<16}  "
-                  f"{due}{flags}".rstrip())
+                parts.append(f"overdue since {r.due.isoformat()}" if r.overdue(today)
+                             else f"due {r.due.isoformat()}")
+            if r.key_client:
+                parts.append("[key]")
+            if r.archived:
+                parts.append("[archived]")
+            print("  ".join(parts).rstrip())
         return 0
 
     return run
@@ -158,6 +160,3 @@ def _archive(p: argparse.ArgumentParser):
         return 0
 
     return run
-
-
-from . import cli_reports  # noqa: E402,F401 - registers brief, today, search, demo

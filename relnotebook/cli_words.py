@@ -32,6 +32,8 @@ _ERRORS: dict[str, str] = {
     "read_only": "{path} is read-only; nothing was changed",
     "disk_full": "the disk is full; nothing was changed",
     "locked": "the notebook is busy (another program is writing to it); try again",
+    "backup_failed": "the backup could not be checked ({detail}); no backup was kept",
+    "bad_backup": "{path} is not a usable backup ({detail}); nothing was changed",
     "no_text": "give the note with --text TEXT, --file FILE or - (standard input)",
     "file_unreadable": "cannot read {path}: {detail}",
 }
