@@ -1,0 +1,1 @@
+"""Import, export and erase verbs (registered on import)."""
