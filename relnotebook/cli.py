@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -129,6 +130,10 @@ def _setup_logging() -> Path | None:
         from .core import paths
 
         log_path = paths.log_file()
+        root = logging.getLogger()
+        if any(isinstance(h, logging.FileHandler)
+               and h.baseFilename == os.path.abspath(log_path) for h in root.handlers):
+            return log_path  # already set up: one handler, or every error is logged twice
         handler = logging.FileHandler(log_path, encoding="utf-8")
     except OSError:
         return None

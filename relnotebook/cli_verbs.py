@@ -13,7 +13,8 @@ from .cli import UsageError, iso_date, open_for_verb, verb
 from .cli_words import describe_warning
 
 
-def _resolve(name: str):
+def resolve_customer(name: str):
+    """The customer a typed NAME means; an unknown name's error suggests ``add``."""
     from .core import customers
     from .core.errors import NotFound
 
@@ -108,8 +109,8 @@ def _log(p: argparse.ArgumentParser):
 
         body = _note_text(args)
         open_for_verb(args)
-        customer = _resolve(args.name)
-        others = [_resolve(name).id for name in args.others]
+        customer = resolve_customer(args.name)
+        others = [resolve_customer(name).id for name in args.others]
         logged = conversations.log(
             customer.id, body, at=args.date, channel=args.channel,
             reached=not args.no_answer, minutes=args.minutes, planned_minutes=args.planned,
@@ -117,8 +118,8 @@ def _log(p: argparse.ArgumentParser):
             milestone=args.milestone, with_ids=others,
         )
         conv = logged.conversation
-        what = conv.channel if conv.reached else f"unanswered {conv.channel}"
-        print(f"Logged {what} with {customer.full_name} on {conv.day.isoformat()}")
+        print(f"Logged {conv.channel} with {customer.full_name} on {conv.day.isoformat()}"
+              + ("" if conv.reached else " (no answer)"))
         for record in logged.records:
             due = f" [due {record.due.isoformat()}]" if record.due else ""
             print(f"{record.kind}: {record.text}{due}")
@@ -154,7 +155,7 @@ def _archive(p: argparse.ArgumentParser):
         from .core import customers
 
         open_for_verb(args)
-        customer = _resolve(args.name)
+        customer = resolve_customer(args.name)
         customers.archive(customer.id)
         print(f"Archived {customer.label}")
         return 0

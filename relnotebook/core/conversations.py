@@ -344,14 +344,34 @@ def _drop(state: ConversationState) -> None:
 
 
 def _put(state: ConversationState) -> None:
-    existing = {t for (t,) in Topic.select(Topic.id).where(
-        Topic.id.in_(list(state.rows.ids(Topic)))).tuples()}
+    topic_ids = _put_topics(state.rows)
     rows = snapshot.Snapshot(tuple(
-        (table, tuple(r for r in table_rows if table != "topic" or r["id"] not in existing))
-        for table, table_rows in state.rows.rows
+        (table, tuple({**r, "topic": topic_ids[r["topic"]]} if table == "conversation_topic"
+                      else r for r in table_rows))
+        for table, table_rows in state.rows.rows if table != "topic"
     ))
     snapshot.restore(rows)
     reapply_closes(state.conversation_id, state.closes)
+
+
+def _put_topics(rows: snapshot.Snapshot) -> dict[int, int]:
+    """Put back the snapshot's topics; returns old id -> id now (topic names are unique, and
+    a topic deleted with its conversation may have come back since under another id)."""
+    mapping: dict[int, int] = {}
+    for table, table_rows in rows.rows:
+        if table != "topic":
+            continue
+        for row in table_rows:
+            same = Topic.get_or_none(Topic.fold == row["fold"])
+            if same is not None:
+                mapping[row["id"]] = same.id
+            elif Topic.get_or_none(Topic.id == row["id"]) is not None:
+                fresh = {k: v for k, v in row.items() if k != "id"}
+                mapping[row["id"]] = Topic.insert(fresh).execute()
+            else:
+                Topic.insert(row).execute()
+                mapping[row["id"]] = row["id"]
+    return mapping
 
 
 def _delete_orphan_topics(topic_ids: list[int]) -> None:

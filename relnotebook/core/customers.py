@@ -225,16 +225,17 @@ def resolve_id(name: str, *, include_archived: bool = False) -> int:
 
 
 def _prefix_match(name_fold: str, wanted: str) -> bool:
+    """``wanted`` starts the name, or one of its words (and may run on into the next ones).
+
+    Words are taken both as typed between spaces ("smith-jones", "o'brien") and as letters
+    and digits only ("smith", "jones", "brien"), so either way of typing a name finds it.
+    """
     if name_fold.startswith(wanted):
         return True
-    parts = words(name_fold)
-    wanted_words = wanted.split(" ")
-    if len(wanted_words) == 1:
-        return any(w.startswith(wanted) for w in parts)
-    # Several words typed: each must start a word of the name, in order.
-    joined = " ".join(parts)
-    return any(" ".join(parts[i:]).startswith(wanted) for i in range(len(parts))) or \
-        joined.startswith(wanted)
+    for parts in (name_fold.split(" "), words(name_fold)):
+        if any(" ".join(parts[i:]).startswith(wanted) for i in range(len(parts))):
+            return True
+    return False
 
 
 def _label(c: Customer) -> str:

@@ -59,8 +59,13 @@ def _inspect(path: Path) -> tuple[int, int] | None:
         header = fh.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
         raise StorageError("not_sqlite", path=str(path))
+    # Without a -wal beside it the file holds everything, and ``immutable=1`` reads it
+    # without creating a -wal/-shm pair (a read-only connection to a WAL database would,
+    # and could not remove them). A -wal means a live or crashed writer: read through it.
+    wal = Path(f"{path}-wal")
+    mode = "mode=ro" if wal.exists() else "immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -108,8 +113,10 @@ def open_notebook(path: str | os.PathLike[str], *, create: bool = True) -> Path:
     try:
         database.connect()
         if mark is None or mark[1] < LATEST_VERSION:
-            upgrade(database)
+            # The mark goes first: a run cut short between the first migration and the
+            # mark would otherwise leave a notebook that the next open calls foreign.
             database.pragma("application_id", APPLICATION_ID)
+            upgrade(database)
     except sqlite3.OperationalError as exc:
         close_notebook()
         raise StorageError("cannot_open", path=str(path), detail=str(exc)) from exc

@@ -5,6 +5,9 @@ Python (time-ordered), plus ``created_at``/``updated_at`` in naive UTC. Nothing 
 database refers to integer ids. Models are the core's private business: the UI only sees
 the frozen dataclasses the service modules return.
 
+Ids are AUTOINCREMENT (see 0001_initial.sql): an undone delete puts rows back under their
+old ids, so an id must never be handed to a newer row in the meantime.
+
 Schema changes go through ``core/migrations`` (numbered steps); these classes describe the
 newest schema and are never used to create tables directly, except by the first migration's
 frozen SQL being kept in step with them (a test compares the two).

@@ -30,6 +30,8 @@ from .text import fold
 if TYPE_CHECKING:
     from .conversations import ConversationState, LoggedRecord
 
+Moved = tuple[datetime, datetime] | None
+
 
 def _row_key(row: Any) -> tuple[Any, ...]:
     """What identifies a record across edits of its note: its kind and its text."""
@@ -72,6 +74,7 @@ def apply_capture(
     _link_topics(conv, result)
     reopen_closed_by(conv.id)
     existing: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    moved = _moved(previous, conv.happened_at)
     if previous is not None:
         for model in NOTE_RECORDS:
             for row in model.select().where(model.conversation == conv.id).order_by(model.id):
@@ -83,14 +86,14 @@ def apply_capture(
             records.append(LoggedRecord("topic", item.text))
             continue
         if item.kind == ItemKind.CLOSE:
-            text, warning = _close(conv, item, existing)
+            text, warning = _close(conv, item, existing, moved)
             records.append(LoggedRecord("closed", text))
             if warning:
                 warnings.append(warning)
             continue
         kept = existing.get(_item_key(item))
         if kept:
-            _refresh(kept.pop(0), item)
+            _refresh(kept.pop(0), item, moved)
         else:
             _create(conv, item)
         records.append(LoggedRecord(str(item.kind), item.text, item.due, item.subkind))
@@ -134,7 +137,25 @@ def _create(conv: Conversation, item: CapturedItem) -> None:
         ThoughtfulThing.create(url=item.url or "", **common)
 
 
-def _refresh(row: Any, item: CapturedItem) -> None:
+def _moved(previous: ConversationState | None, now: datetime) -> Moved:
+    """(old moment, new moment) when an edit moved the conversation in time, else None."""
+    if previous is None:
+        return None
+    for table, rows in previous.rows.rows:
+        if table == "conversation" and rows and rows[0]["happened_at"] != now:
+            return rows[0]["happened_at"], now
+    return None
+
+
+def _follow(row: Any, field: Any, moved: Moved) -> None:
+    """A kept record's moment that was the conversation's own follows it to its new date
+    (a moment changed since, say a fact confirmed later, stays)."""
+    if moved is not None and getattr(row, field.name) == moved[0]:
+        setattr(row, field.name, moved[1])
+        row.save(only=[field])
+
+
+def _refresh(row: Any, item: CapturedItem, moved: Moved = None) -> None:
     """A kept record takes what may change without its text changing (due date, day)."""
     if isinstance(row, FollowUp) and row.due != item.due:
         row.due = item.due
@@ -143,10 +164,14 @@ def _refresh(row: Any, item: CapturedItem) -> None:
             item.day, item.month, item.year):
         row.day, row.month, row.year = item.day, item.month, item.year
         row.save(only=[PersonalDetail.day, PersonalDetail.month, PersonalDetail.year])
+    if isinstance(row, PersonalDetail):
+        _follow(row, PersonalDetail.mentioned_at, moved)
+    elif isinstance(row, SalesFact):
+        _follow(row, SalesFact.confirmed_at, moved)
 
 
-def _close(conv: Conversation, item: CapturedItem,
-           existing: dict[tuple[Any, ...], list[Any]]) -> tuple[str, CaptureWarning | None]:
+def _close(conv: Conversation, item: CapturedItem, existing: dict[tuple[Any, ...], list[Any]],
+           moved: Moved = None) -> tuple[str, CaptureWarning | None]:
     """``[x] text``: the oldest open follow-up (mine or theirs), else open question, of this
     customer whose folded text starts with ``text``; with none, a follow-up of mine done."""
     wanted = fold(item.text)
@@ -158,12 +183,12 @@ def _close(conv: Conversation, item: CapturedItem,
     if not candidates:
         q_not_own = (Question.conversation.is_null()) | (Question.conversation != conv.id)
         candidates = [q for q in Question.select().where(
-            (Question.customer == conv.customer_id) & Question.asked_in.is_null() & q_not_own
+            (Question.customer == conv.customer_id) & Question.asked_at.is_null() & q_not_own
         ).order_by(Question.created_at, Question.id) if fold(q.text).startswith(wanted)]
     if not candidates:
         kept = existing.get(_item_key(item))
         if kept:
-            kept.pop(0)
+            _follow(kept.pop(0), FollowUp.done_at, moved)
         else:
             FollowUp.create(customer=conv.customer_id, conversation=conv.id, text=item.text,
                             owner="me", done_at=conv.happened_at, closed_in=conv.id)

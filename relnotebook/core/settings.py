@@ -56,8 +56,10 @@ OPTIONS: dict[str, Option] = {
 def _coerce(option: Option, value: Any) -> Any:
     try:
         coerced = option.type(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # int(inf) overflows
         raise ValidationError("bad_setting", key=option.key, value=str(value)) from exc
+    if coerced != coerced:  # NaN passes every range check; it is no amount
+        raise ValidationError("bad_setting", key=option.key, value=str(value))
     if option.minimum is not None and coerced < option.minimum:
         raise ValidationError("setting_too_small", key=option.key, minimum=option.minimum)
     if option.maximum is not None and coerced > option.maximum:
