@@ -153,7 +153,7 @@ def log(
             ConversationParticipant.create(conversation=conv, customer=other)
         records, warnings = apply_capture(conv, result, previous=None)
         affected = {customer.id, *others}
-        _refresh_last_reached(affected)
+        refresh_last_reached(affected)
     return Logged(get(conv.id), records, result.warnings + warnings, _changes(affected))
 
 
@@ -194,7 +194,7 @@ def edit(conversation_id: int, body: str | None = None, *, with_ids: Sequence[in
         elif values:
             Conversation.update(**values, updated_at=utc_now()).where(
                 Conversation.id == conv.id).execute()
-        _refresh_last_reached(affected)
+        refresh_last_reached(affected)
     return Logged(get(conversation_id), records, warnings, _changes(affected), before)
 
 
@@ -203,7 +203,7 @@ def delete(conversation_id: int) -> tuple[ConversationState, Changes]:
     with write():
         state = _state(conversation_id)
         _drop(state)
-        _refresh_last_reached(state.customers)
+        refresh_last_reached(state.customers)
     return state, _changes(state.customers)
 
 
@@ -211,7 +211,7 @@ def put_back(state: ConversationState) -> Changes:
     """Undo a delete: the conversation and its records exactly as they were."""
     with write():
         _put(state)
-        _refresh_last_reached(state.customers)
+        refresh_last_reached(state.customers)
     return _changes(state.customers)
 
 
@@ -225,7 +225,7 @@ def revert(state: ConversationState) -> tuple[ConversationState, Changes]:
         _drop(current)
         _put(state)
         affected = current.customers | state.customers
-        _refresh_last_reached(affected)
+        refresh_last_reached(affected)
     return current, _changes(affected)
 
 
@@ -382,7 +382,7 @@ def _delete_orphan_topics(topic_ids: list[int]) -> None:
     Topic.delete().where(Topic.id.in_(topic_ids) & ~Topic.id.in_(used)).execute()
 
 
-def _refresh_last_reached(customer_ids: Iterable[int]) -> None:
+def refresh_last_reached(customer_ids: Iterable[int]) -> None:
     """Keep ``Customer.last_reached_at`` (the list's sort key and cadence clock) exact."""
     for cid in set(customer_ids):
         with_them = ConversationParticipant.select(ConversationParticipant.conversation).where(

@@ -18,7 +18,23 @@ _SIGNS = (
 
 
 def classify(exc: BaseException) -> StorageError | None:
-    """A ``StorageError`` for a known storage failure, else None."""
+    """A ``StorageError`` for a known storage failure, else None.
+
+    Looks through the exception chain: on a full disk SQLite rolls back by itself, and the
+    rollback peewee then attempts fails with "no transaction is active", hiding the cause.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        found = _classify_one(current)
+        if found is not None:
+            return found
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _classify_one(exc: BaseException) -> StorageError | None:
     if isinstance(exc, StorageError):
         return exc
     if isinstance(exc, OSError) and exc.errno == 28:

@@ -1,0 +1,153 @@
+"""Starting the window: ``create_main_window`` (tests, screenshots) and ``run`` (the command).
+
+``create_main_window(path)`` opens the notebook and builds the window without showing it or
+starting an event loop. ``run(args)`` is what ``relnotebook`` does without a verb:
+``--demo`` opens the demo notebook (built on first use); with no notebook given and none
+at the default place yet, the demo opens too, so a first start shows something real;
+``--smoke`` shows the window, paints once and quits with 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+
+from ..core import db, paths
+from ..core.errors import NotebookError
+from ..core.storage_errors import classify
+from . import words
+from .main_window import MainWindow
+
+DEMO_CUSTOMERS = 200
+DEMO_SEED = 1
+
+
+def create_main_window(notebook_path: str | os.PathLike[str], *, demo: bool = False,
+                       settings: QSettings | None = None) -> MainWindow:
+    """Open the notebook at ``notebook_path`` and build the window (not shown).
+
+    Raises ``StorageError`` when the file cannot be used (it is left untouched).
+    """
+    path = db.open_notebook(notebook_path)
+    window = MainWindow(path, demo=demo, settings=settings)
+    window.remember_recent(path)
+    window.restore_state()
+    return window
+
+
+def ensure_demo(parent: QWidget | None = None, *, show_progress: bool = True) -> Path:
+    """The demo notebook's path, generating it first when it does not exist yet."""
+    path = paths.demo_notebook()
+    if path.exists():
+        return path
+    from ..core import demo
+
+    dialog = None
+    if show_progress and QApplication.instance() is not None:
+        dialog = QProgressDialog(words.tr("Writing the demo notebook…"), "", 0, DEMO_CUSTOMERS,
+                                 parent)
+        dialog.setCancelButton(None)
+        dialog.setMinimumDuration(300)
+        dialog.setWindowTitle(words.tr("Relationship Notebook"))
+
+    def progress(done: int, total: int) -> None:
+        if dialog is not None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(done)
+            QApplication.processEvents()
+
+    try:
+        demo.generate(path, customers=DEMO_CUSTOMERS, seed=DEMO_SEED, progress=progress)
+    finally:
+        if dialog is not None:
+            dialog.close()
+    return path
+
+
+def _choose(args: argparse.Namespace) -> tuple[Path, bool]:
+    """(notebook path, is demo) for the command-line arguments."""
+    explicit = getattr(args, "notebook", None)
+    if getattr(args, "demo", False):
+        return ensure_demo(), True
+    chosen = paths.resolve_notebook(explicit)
+    if explicit or os.environ.get(paths.NOTEBOOK_ENV) or chosen.exists():
+        return chosen, False
+    try:  # a first start: show the demo; File → New notebook is there
+        return ensure_demo(), True
+    except Exception:  # noqa: BLE001 - a broken demo must not stop a first start
+        logging.getLogger("relnotebook.ui").exception("the demo notebook could not be written")
+        return chosen, False
+
+
+def _fail(message: str, smoke: bool) -> int:
+    if smoke or QApplication.instance() is None:
+        print(f"relnotebook: {message}", file=sys.stderr)
+    else:
+        QMessageBox.critical(None, words.tr("Relationship Notebook"), message)
+    return 1
+
+
+def run(args: argparse.Namespace) -> int:
+    """The window's event loop; returns the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("relnotebook")
+    app.setOrganizationName("relnotebook")
+    app.setApplicationDisplayName(words.tr("Relationship Notebook"))
+    smoke = bool(getattr(args, "smoke", False))
+    try:
+        path, demo = _choose(args)
+        window = create_main_window(path, demo=demo)
+    except NotebookError as exc:
+        return _fail(words.error(exc), smoke)
+    except Exception as exc:  # noqa: BLE001 - a sentence, not a traceback
+        known = classify(exc)
+        if known is None:
+            raise
+        return _fail(words.error(known), smoke)
+    window.show()
+    if getattr(args, "contacts", None):
+        QTimer.singleShot(0, lambda: import_contacts(window, args.contacts))
+    if not smoke:
+        QTimer.singleShot(0, lambda: _offer_drafts(window))
+    if smoke:
+        def paint_once() -> None:
+            window.grab()
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(0, paint_once)
+    code = app.exec()
+    db.close_notebook()
+    return int(code)
+
+
+def import_contacts(window: MainWindow, file: str) -> None:
+    """Start importing ``file`` (the import dialog, once it exists)."""
+    opener = None
+    try:
+        from . import import_dialog  # written in parallel (issue: import)
+
+        opener = getattr(import_dialog, "start_import", None)
+    except ImportError:
+        pass
+    if opener is None:
+        QMessageBox.information(window, words.tr("Import"), words.fmt(
+            "Importing {file} from the window is not available yet; run: relnotebook import "
+            "{file}", file=file))
+        return
+    opener(window.bus, Path(file), window)
+
+
+def _offer_drafts(window: MainWindow) -> None:
+    """Notes typed but never logged come back at start (DESIGN.md §8)."""
+    try:
+        from .draft_recovery import offer_recovery
+    except ImportError:
+        return
+    offer_recovery(window, window.bus)

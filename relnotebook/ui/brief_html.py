@@ -1,0 +1,262 @@
+"""The brief as rich text for the brief panel: sections of DESIGN.md §5, worded via ``tr()``.
+
+Pure functions of a ``Brief`` and a few palette colours, so the panel can re-render on a
+resize (one or two columns) or a theme change. Every user-typed text is escaped. Open
+follow-ups and questions carry a ``tick:followup:ID`` / ``tick:question:ID`` checkbox link,
+the last conversation a ``conversation:ID`` link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from . import words
+from .words import day, days_ago, fmt, tr
+
+
+@dataclass(frozen=True)
+class Colours:
+    text: str
+    muted: str
+    accent: str
+    negative: str
+    note: str
+    warn_bg: str
+
+
+NB_HYPHEN = "\u2011"  # a topic chip never breaks at its hyphen
+
+
+def _e(text: Any) -> str:
+    return escape(str(text), quote=False)
+
+
+class _Html:
+    def __init__(self, c: Colours) -> None:
+        self.c = c
+
+    def muted(self, text: str) -> str:
+        return f"<span style='color:{self.c.muted}'>{text}</span>"
+
+    def bad(self, text: str) -> str:
+        return f"<span style='color:{self.c.negative}; font-weight:600'>{text}</span>"
+
+    def heading(self, text: str) -> str:
+        return (f"<h3 style='color:{self.c.accent}; margin-top:16px; margin-bottom:4px'>"
+                f"{_e(text)}</h3>")
+
+    def sub(self, text: str) -> str:
+        return f"<p style='margin-top:8px; margin-bottom:2px'><b>{_e(text)}</b></p>"
+
+    def items(self, rows: list[str]) -> str:
+        body = "".join(f"<li style='margin-bottom:3px'>{r}</li>" for r in rows)
+        return f"<ul style='margin-top:2px; margin-bottom:4px; margin-left:-18px'>{body}</ul>"
+
+    def ticks(self, rows: list[tuple[str, int, str]]) -> str:
+        """Rows of (kind, id, html) with a checkbox link in front."""
+        out = []
+        for kind, rid, html in rows:
+            box = (f"<a href='tick:{kind}:{rid}' style='text-decoration:none; "
+                   f"color:{self.c.accent}' title='{_e(tr('Tick off'))}'>☐</a>")
+            out.append(f"<tr><td width='26' valign='top' style='font-size:large'>{box}</td>"
+                       f"<td valign='top' style='padding-top:2px'>{html}</td></tr>")
+        return ("<table cellspacing='0' cellpadding='1' style='margin-left:6px'>"
+                + "".join(out) + "</table>")
+
+    def alert(self, text: str) -> str:
+        return (f"<table width='100%' cellspacing='0' cellpadding='6' style='margin-top:6px; "
+                f"margin-bottom:4px; background-color:{self.c.warn_bg}'><tr><td>⚑ {text}</td>"
+                "</tr></table>")
+
+
+def _header(b: Any, h: _Html) -> str:
+    hd, parts = b.header, []
+    if hd.last_talked is not None:
+        parts.append(fmt("Last talked <b>{ago}</b> by {channel} ({day})",
+                         ago=_e(days_ago(hd.days_since_talked)),
+                         channel=_e(words.channel(hd.last_channel)), day=_e(day(hd.last_talked))))
+    else:
+        parts.append(tr("Not talked yet"))
+    if hd.cadence_days_until is not None and hd.cadence_days:
+        due = _e(words.days_until(hd.cadence_days_until))
+        due = h.bad(due) if hd.cadence_days_until < 0 else f"<b>{due}</b>"
+        parts.append(fmt("Contact {due} {every}", due=due, every=h.muted(
+            _e(tr("(every %n days)", hd.cadence_days)))))
+    lines = [" &nbsp;·&nbsp; ".join(parts)]
+    if hd.next_date is not None:
+        d = hd.next_date
+        lines.append(fmt("Coming up: <b>{text}</b> — {day}, {when}", text=_e(d.text),
+                         day=_e(day(d.next_on)), when=_e(_until(d.days_until))))
+    out = f"<p style='margin-top:0; margin-bottom:4px'>{'<br>'.join(lines)}</p>"
+    for r in b.reminders:
+        if r.kind == "talk_most":
+            out += h.alert(fmt("You did most of the talking in {n} of the last {m} "
+                               "conversations — <b>let them lead</b>.", n=r.count,
+                               m=r.out_of or r.count))
+        elif r.kind == "unanswered":
+            out += h.alert(fmt("<b>{n} unanswered attempts</b> since {day} ({channels}). "
+                               "Persistence pays — vary the channel.", n=r.count,
+                               day=_e(day(r.since)),
+                               channels=_e(", ".join(words.channel(c) for c in r.channels))))
+    return out
+
+
+def _until(n: int) -> str:
+    return {0: tr("today"), 1: tr("tomorrow")}.get(n, tr("in %n days", n))
+
+
+def _style(b: Any, h: _Html) -> str:
+    s, rows = b.style, []
+    manner = ", ".join(x for x in (words.formality(s.formality), words.pace(s.pace)) if x)
+    if manner:
+        rows.append(_e(manner[0].upper() + manner[1:]))
+    if s.preferred_channel:
+        rows.append(fmt("Prefers <b>{ch}</b>", ch=_e(words.channel(s.preferred_channel))))
+    if s.best_time:
+        rows.append(fmt("Best time: {t}", t=_e(s.best_time)))
+    if s.typical_minutes is not None or not s.planned_is_default:
+        line = fmt("Plan <b>{p}</b>", p=_e(words.minutes(s.planned_minutes)))
+        if s.typical_minutes is not None:
+            line += h.muted(fmt(" · usually {t} over {n}", t=_e(words.minutes(s.typical_minutes)),
+                                n=_e(tr("%n logged conversations", s.logged_count))))
+        rows.append(line)
+    if s.small_talk is not None:
+        rows.append(tr("Small talk welcome") if s.small_talk else tr("No small talk"))
+    if s.avoid_topics:
+        rows.append(fmt("Avoid: {t}", t=h.bad(_e(s.avoid_topics))))
+    if s.lead_notes:
+        rows.append(fmt("Let them lead: {t}", t=_e(s.lead_notes)))
+    rows += [_e(note) for note in s.notes]
+    return h.heading(tr("How they like to talk")) + h.items(rows) if rows else ""
+
+
+def _followup(f: Any, h: _Html) -> str:
+    text = _e(f.text)
+    if f.due is None or f.days_overdue is None:
+        return text
+    if f.days_overdue > 0:
+        return f"{text} — " + h.bad(_e(tr("overdue by %n days", f.days_overdue)))
+    when = tr("due today") if f.days_overdue == 0 else fmt("due {day}", day=day(f.due))
+    return f"{text} — " + h.muted(_e(when))
+
+
+def _pick_up(b: Any, h: _Html) -> str:
+    out = ""
+    last = b.last_conversation
+    if last is not None:
+        link = (f"<a href='conversation:{last.conversation_id}' style='color:{h.c.accent}'>"
+                f"{_e(day(last.on))}</a>")
+        summary = _e(last.summary) if last.summary else h.muted(_e(tr("(no summary)")))
+        lead = fmt("Last time ({day}, {channel}):", day=link,
+                   channel=_e(words.channel(last.channel)))
+        out += f"<p style='margin-top:2px'>{lead} {summary}</p>"
+    for title, items in ((tr("I owe"), b.i_owe), (tr("They owe"), b.they_owe)):
+        if items:
+            out += h.sub(title) + h.ticks([("followup", f.id, _followup(f, h)) for f in items])
+    if b.questions:
+        out += h.sub(tr("Questions to ask")) + h.ticks(
+            [("question", q.id, _e(q.text)) for q in b.questions])
+    return h.heading(tr("Pick up where you left off")) + out if out else ""
+
+
+def _topics(b: Any, h: _Html) -> str:
+    if not b.topics:
+        return ""
+    chips = []
+    for t in b.topics:
+        times = f" ×{t.times}" if t.times > 1 else ""
+        chips.append(f"<span style='white-space:nowrap'><span style='background-color:"
+                     f"{h.c.note}'>&nbsp;#{_e(t.name).replace('-', NB_HYPHEN)}&nbsp;</span>&nbsp;"
+                     f"{h.muted(_e(day(t.on) + times))}</span>")
+    joined = " &nbsp; ".join(chips)
+    return h.heading(tr("Last topics")) + f"<p style='line-height:150%'>{joined}</p>"
+
+
+def _personal(b: Any, h: _Html) -> str:
+    dated = {d.detail_id for d in b.upcoming}
+    rows = [f"<b>{_e(words.detail_kind(d.kind))}:</b> {_e(d.text)} "
+            + h.muted(_e(fmt("(mentioned {day})", day=day(d.mentioned_on))))
+            for d in b.details if d.id not in dated]
+    rows += [fmt("<b>{kind}:</b> {text} — {day}, {when}", kind=_e(words.detail_kind(d.kind)),
+                 text=_e(d.text), day=_e(day(d.next_on)), when=_e(_until(d.days_until)))
+             for d in b.upcoming]
+    return h.heading(tr("Personal")) + h.items(rows) if rows else ""
+
+
+def _agenda(b: Any, h: _Html) -> str:
+    rows = []
+    for f in b.their_agenda:
+        age = h.muted(_e(f"({days_ago(f.age_days)}" + (", " + tr("assumed") if f.assumed
+                                                     else "") + ")"))
+        confirm = " " + h.bad(_e(tr("confirm"))) if f.needs_confirm else ""
+        rows.append(f"<b>{_e(words.fact_kind(f.kind))}:</b> {_e(f.text)} {age}{confirm}")
+    return h.heading(tr("Their agenda")) + h.items(rows) if rows else ""
+
+
+def _purchase(p: Any) -> str:
+    what = f" — {_e(p.description)}" if p.description else ""
+    return f"{_e(day(p.on))}: <b>{_e(f'{p.amount:,.2f} {p.currency}'.strip())}</b>{what}"
+
+
+def _rest(b: Any, h: _Html) -> str:
+    out = ""
+    if b.unsaid:
+        out += h.heading(tr("Unsaid")) + h.items(
+            [f"{_e(u.text)} {h.muted(_e(day(u.on)))}" for u in b.unsaid])
+    things = [fmt("Idea: {t}", t=_e(t.text)) + (f" {h.muted(_e(t.url))}" if t.url else "")
+              for t in b.ideas]
+    if b.last_sent is not None:
+        t = b.last_sent
+        sent = fmt("Last sent {day}: {t}", day=_e(day(t.sent_on)), t=_e(t.text))
+        things.append(sent + (h.muted(_e(fmt(" — reaction: {r}", r=t.reaction)))
+                              if t.reaction else ""))
+    if things:
+        out += h.heading(tr("Thoughtful things")) + h.items(things)
+    rows = []
+    if b.last_purchase is not None:
+        rows.append(fmt("Last: {p}", p=_purchase(b.last_purchase)) + h.muted(
+            _e(" (" + days_ago(b.last_purchase.days_ago) + ", "
+               + tr("%n purchases in all", b.purchase_count) + ")")))
+    if b.checkin is not None:
+        rows.append(h.bad(_e(tr("Check in after this purchase — no call since"))) + " "
+                    + h.muted(_e(words.days_until(-b.checkin.days_overdue))))
+    if rows:
+        out += h.heading(tr("Purchases")) + h.items(rows)
+    return out + _story(b, h)
+
+
+def _story(b: Any, h: _Html) -> str:
+    st, rows = b.story, []
+    met = ", ".join(x for x in (fmt("on {d}", d=day(st.met_on)) if st.met_on else "",
+                               fmt("at {w}", w=st.met_where) if st.met_where else "",
+                               fmt("introduced by {p}", p=st.introduced_by)
+                               if st.introduced_by else "") if x)
+    if met:
+        rows.append(_e(fmt("Met {how}", how=met)))
+    if st.first_talked is not None and rows:
+        rows.append(_e(fmt("First talked {d}", d=day(st.first_talked))))
+    if st.first_purchase is not None:
+        rows.append(fmt("First purchase {p}", p=_purchase(st.first_purchase)))
+    rows += [f"★ {_e(day(m.on))} ({_e(words.channel(m.channel))}): {_e(m.summary)}"
+             for m in st.milestones]
+    return h.heading(tr("Our story")) + h.items(rows) if rows else ""
+
+
+def render(brief: Any, colours: Colours, columns: int = 1) -> str:
+    """The whole brief as HTML; ``columns=2`` flows the later sections into a right column."""
+    h = _Html(colours)
+    left = _style(brief, h) + _pick_up(brief, h) + _topics(brief, h)
+    right = _personal(brief, h) + _agenda(brief, h) + _rest(brief, h)
+    head = _header(brief, h)
+    if not (left or right):
+        body = f"<p>{h.muted(_e(tr('Nothing noted yet. Log a conversation to start.')))}</p>"
+    elif columns == 2 and left and right:
+        body = ("<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+                f"<td width='50%' valign='top' style='padding-right:18px'>{left}</td>"
+                f"<td width='50%' valign='top' style='padding-left:18px'>{right}</td>"
+                "</tr></table>")
+    else:
+        body = left + right
+    return f"<div style='color:{colours.text}'>{head}{body}</div>"

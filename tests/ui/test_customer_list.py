@@ -1,0 +1,143 @@
+"""The customer list: folded filtering, sorting by clicking headers, keyboard, the model."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from typing_helpers import type_text
+
+from relnotebook.core import conversations, customers
+from relnotebook.core.clock import today
+from relnotebook.ui.bus import EventBus
+from relnotebook.ui.customer_list import Column, CustomerListPanel, Role
+
+
+@pytest.fixture
+def people(notebook):
+    """Five customers; cadences make their due dates differ."""
+    made = {}
+    for name, company, key, cadence, days_ago in (
+        ("Jürgen Müller", "Müller Maschinenbau", False, 30, 40),  # overdue by 10
+        ("Zofia Nowak", "Łódź Textiles", True, None, 20),  # key client: 90 days -> due in 70
+        ("Zoë Ångström", "Nordic Light AB", False, 60, 5),  # due in 55
+        ("Anna Smith", "", False, None, None),  # no cadence, never talked
+        ("Bob Jones", "Acme", False, 14, 10),  # due in 4
+    ):
+        view, _ = customers.create(name, company=company, key_client=key, cadence_days=cadence)
+        if days_ago is not None:
+            conversations.log(view.id, "Catch-up call", at=today() - timedelta(days=days_ago))
+        made[name] = view.id
+    return made
+
+
+@pytest.fixture
+def panel(qtbot, people):
+    widget = CustomerListPanel(EventBus())
+    qtbot.addWidget(widget)
+    widget.resize(600, 500)
+    widget.show()
+    return widget
+
+
+def names(panel: CustomerListPanel) -> list[str]:
+    model = panel.model
+    return [model.index(r, Column.NAME).data().rstrip(" ★") for r in range(model.rowCount())]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("muller", ["Jürgen Müller"]),
+    ("lodz", ["Zofia Nowak"]),  # the company "Łódź Textiles"
+    ("angst", ["Zoë Ångström"]),
+    ("ZOE", ["Zoë Ångström"]),
+])
+def test_typing_a_folded_name_filters_the_list(qtbot, panel, typed, expected):
+    search = panel.findChild(type(panel.search), "customerSearch")
+    assert search is panel.search
+    with qtbot.waitSignal(panel.model.modelReset):
+        type_text(search, typed)
+    assert names(panel) == expected
+
+
+def test_enter_in_the_filter_opens_the_first_match(qtbot, panel, people):
+    type_text(panel.search, "muller")
+    with qtbot.waitSignal(panel.customer_chosen) as opened:
+        type_text(panel.search, "\n")
+    assert opened.args == [people["Jürgen Müller"]]
+
+
+def test_arrow_keys_move_and_enter_opens(qtbot, panel, people):
+    panel.search.setFocus()
+    qtbot.keyClick(panel.search, Qt.Key.Key_Down)  # into the list, first row
+    assert panel.table.hasFocus()
+    assert panel.current_customer() == people["Anna Smith"]
+    with qtbot.waitSignal(panel.customer_chosen) as moved:
+        qtbot.keyClick(panel.table, Qt.Key.Key_Down)
+    assert moved.args == [people["Bob Jones"]]
+    with qtbot.waitSignal(panel.customer_chosen) as opened:
+        qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert opened.args == [people["Bob Jones"]]
+
+
+def click_header(qtbot, panel: CustomerListPanel, column: int) -> None:
+    header = panel.table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(x, header.height() // 2))
+
+
+def test_sort_by_due_by_clicking_the_header(qtbot, panel):
+    with qtbot.waitSignal(panel.model.modelReset):
+        click_header(qtbot, panel, Column.DUE)
+    assert names(panel) == ["Jürgen Müller", "Bob Jones", "Zoë Ångström", "Zofia Nowak",
+                            "Anna Smith"]
+    dues = [panel.model.index(r, 0).data(Role.DUE) for r in range(4)]
+    assert dues == sorted(dues)
+    with qtbot.waitSignal(panel.model.modelReset):
+        click_header(qtbot, panel, Column.DUE)  # again: descending
+    assert names(panel)[-1] == "Jürgen Müller"
+
+
+def test_sort_by_last_contact_and_name(qtbot, panel):
+    panel.table.sortByColumn(Column.LAST_CONTACT, Qt.SortOrder.AscendingOrder)
+    assert names(panel) == ["Anna Smith", "Jürgen Müller", "Zofia Nowak", "Bob Jones",
+                            "Zoë Ångström"]
+    panel.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
+    assert names(panel)[0] == "Anna Smith"
+
+
+def test_overdue_and_key_client_markers(panel, people):
+    model = panel.model
+    row = model.row_of(people["Jürgen Müller"])
+    due = model.index(row, Column.DUE)
+    assert due.data(Role.OVERDUE) is True
+    assert "⚠" in due.data()
+    assert due.data(Qt.ItemDataRole.ForegroundRole) == model.overdue_colour
+    key = model.index(model.row_of(people["Zofia Nowak"]), Column.NAME)
+    assert key.data(Role.KEY_CLIENT) is True
+    assert key.data().endswith("★")
+    assert model.index(model.row_of(people["Bob Jones"]), Column.DUE).data(Role.OVERDUE) is False
+
+
+def test_list_refreshes_from_the_bus(qtbot, panel):
+    bus = panel.bus
+    _, changes = customers.create("Łucja Łódź")
+    with qtbot.waitSignal(panel.model.modelReset):
+        bus.publish(changes)
+    assert "Łucja Łódź" in names(panel)
+
+
+def test_model_passes_the_model_tester(qtmodeltester, panel):
+    qtmodeltester.check(panel.model)
+    panel.model.set_query("o")
+    qtmodeltester.check(panel.model)
+
+
+def test_last_contact_column_counts_days(panel, people):
+    model = panel.model
+    row = model.row_of(people["Bob Jones"])
+    assert model.index(row, Column.LAST_CONTACT).data(Role.LAST_TALKED) == \
+        today() - timedelta(days=10)
+    assert model.index(model.row_of(people["Anna Smith"]), Column.LAST_CONTACT).data() == "never"
+    assert isinstance(model.index(row, Column.DUE).data(Role.DUE), date)
