@@ -10,9 +10,11 @@ at the default place yet, the demo opens too, so a first start shows something r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
@@ -41,12 +43,27 @@ def create_main_window(notebook_path: str | os.PathLike[str], *, demo: bool = Fa
     return window
 
 
-def ensure_demo(parent: QWidget | None = None, *, show_progress: bool = True) -> Path:
-    """The demo notebook's path, generating it first when it does not exist yet."""
+def ensure_demo(parent: QWidget | None = None, *, show_progress: bool = True,
+                rebuild: bool = False) -> Path:
+    """The demo notebook's path, (re)generating it first when needed.
+
+    ``--demo`` rebuilds it (DESIGN.md §6), so it is always a fresh, believable day; a first
+    start reuses today's demo but rebuilds one written on an earlier day, whose follow-ups
+    and birthdays would otherwise drift out of date.
+    """
     path = paths.demo_notebook()
-    if path.exists():
-        return path
+    if path.exists() and not rebuild:
+        built_on = date.fromtimestamp(path.stat().st_mtime)
+        if built_on >= date.today():
+            return path
     from ..core import demo
+
+    if path.exists():
+        if db.current_path() == path.resolve():
+            db.close_notebook()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(f"{path}{suffix}")
 
     dialog = None
     if show_progress and QApplication.instance() is not None:
@@ -74,7 +91,7 @@ def _choose(args: argparse.Namespace) -> tuple[Path, bool]:
     """(notebook path, is demo) for the command-line arguments."""
     explicit = getattr(args, "notebook", None)
     if getattr(args, "demo", False):
-        return ensure_demo(), True
+        return ensure_demo(rebuild=True), True
     chosen = paths.resolve_notebook(explicit)
     if explicit or os.environ.get(paths.NOTEBOOK_ENV) or chosen.exists():
         return chosen, False
