@@ -23,10 +23,11 @@ days until), then key clients first, then name. Archived customers never appear.
 Everything is "as of ``today``" like the brief: conversations after the end of that local day
 do not count, follow-ups noted after it do not exist yet, nor do later purchases.
 
-Speed (100,000 customers, 1,000,000 conversations): a handful of set-based queries on
-indexed columns and ``Customer.last_reached_at``, never one query per customer. Only the
-customers whose ``last_reached_at`` lies after ``today`` (none, when ``today`` is today) get
-their clock recomputed from the conversations, in two grouped queries.
+Speed (100,000 customers, 1,000,000 conversations): about ten set-based queries over the
+whole notebook, never one per customer; rows come back raw (peewee's per-value conversion
+costs seconds at that size). The clock is ``Customer.last_reached_at``; only customers whose
+stored one lies after ``today`` (none, when ``today`` is today) get it recomputed from the
+conversations, in two grouped queries.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from peewee import JOIN, fn
 
 from . import settings
 from .cadence import status as cadence_status
-from .clock import to_utc
+from .clock import to_utc, utc_now
 from .db import database
 from .models import (
     Conversation,
@@ -179,7 +180,7 @@ def for_day(today: date) -> tuple[AgendaEntry, ...]:
     found: dict[int, list[Reason]] = {}
     people: dict[int, tuple[Any, ...]] = {}
     for source in (_cadence(today, cutoff, opts["key_client_cadence_days"], late),
-                   _followups(today, cutoff), _checkins(today, cutoff, opts, late),
+                   _followups(today, cutoff, late), _checkins(today, cutoff, opts, late),
                    _dates(today, cutoff)):
         for row, reason in source:
             cid = row[0]
@@ -201,7 +202,9 @@ def for_day(today: date) -> tuple[AgendaEntry, ...]:
 
 _WHO = (Customer.id, Customer.full_name, Customer.company, Customer.key_client,
         Customer.name_fold)
-_ACTIVE = Customer.archived == False  # noqa: E712 - peewee expression
+# Not "archived = 0": without statistics SQLite takes that equality for a selective index
+# and drives every query from the whole customer table.
+_ACTIVE = Customer.archived != True  # noqa: E712 - peewee expression
 
 
 def _rows(query: Any) -> list[tuple[Any, ...]]:
@@ -242,12 +245,17 @@ def _reached_as_of(cutoff: datetime) -> dict[int, datetime | None]:
 
 def _cadence(today: date, cutoff: datetime, key_default: int,
              late: dict[int, datetime | None]) -> Iterator[tuple[tuple[Any, ...], Reason]]:
-    """Customers whose cadence is due: SQL narrows per cadence value, ``cadence.py`` decides."""
+    """Customers whose cadence is due: SQL narrows per cadence value, ``cadence.py`` decides.
+
+    One pass over the customer table: the clock's start, ``COALESCE(last_reached_at,
+    created_at)``, is no index's key, which is right here (an index range per cadence value
+    would visit most customers several times over).
+    """
+    since = fn.COALESCE(Customer.last_reached_at, Customer.created_at)
+
     def overdue(days: int) -> Any:
         # Due when the clock's local day <= today - days, i.e. it started before this moment.
-        bound = day_starts(today - timedelta(days=days - 1))
-        return ((Customer.last_reached_at.is_null(False) & (Customer.last_reached_at < bound))
-                | (Customer.last_reached_at.is_null() & (Customer.created_at < bound)))
+        return since < day_starts(today - timedelta(days=days - 1))
 
     values = sorted(d for (d,) in _rows(Customer.select(Customer.cadence_days).distinct()
                                         .where(_ACTIVE & (Customer.cadence_days > 0))))
@@ -275,34 +283,37 @@ def _cadence(today: date, cutoff: datetime, key_default: int,
                 ("last_talked", state.since if last else None)))
 
 
-def _followups(today: date, cutoff: datetime) -> Iterator[tuple[tuple[Any, ...], Reason]]:
+def _followups(today: date, cutoff: datetime, late: dict[int, datetime | None]
+               ) -> Iterator[tuple[tuple[Any, ...], Reason]]:
     """Open follow-ups due by today (mine) or before today (theirs), noted by today.
 
-    Open now, and (a second pass, usually empty) done only after today; each pass can use an
-    index on (done_at, due) where the schema has one.
+    Follow-ups done after ``today`` were still open on it; they only exist when ``today`` is
+    in the past (or the notebook holds conversations dated later), and only then does the
+    query asks for them: ``done_at IS NULL`` alone can use an index on (done_at, due).
+    Nearly every follow-up ever noted is due before today, so the index on ``due`` alone
+    would cost a row lookup per follow-up: ``COALESCE(due, due)`` keeps the planner off it
+    (a plain scan is ~10x cheaper at 800,000 follow-ups).
     """
     origin = Conversation.alias()
     noted = ((FollowUp.conversation.is_null() & (FollowUp.created_at < cutoff))
              | (origin.happened_at < cutoff))
-    later = [fid for (fid,) in _rows(FollowUp.select(FollowUp.id).where(
-        (FollowUp.done_at >= cutoff) & (FollowUp.due <= today)))]
-    passes = [FollowUp.done_at.is_null()]
-    passes += [FollowUp.id.in_(later[i:i + 500]) for i in range(0, len(later), 500)]
-    for open_then in passes:
-        query = (FollowUp.select(*_WHO, FollowUp.id, FollowUp.owner, FollowUp.text,
-                                 FollowUp.due)
-                 .join(Customer, on=FollowUp.customer == Customer.id)
-                 .join(origin, JOIN.LEFT_OUTER, on=FollowUp.conversation == origin.id)
-                 .where(open_then & (FollowUp.due <= today) & noted & _ACTIVE))
-        for row in _rows(query):
-            fid, owner, text, due = row[5], row[6], row[7], _day(row[8])
-            days = (today - due).days
-            if owner == "them" and days < 1:
-                continue
-            kind = (ReasonKind.THEIR_FOLLOWUP_OVERDUE if owner == "them"
-                    else ReasonKind.FOLLOWUP_DUE)
-            yield row[:5], Reason(kind, days, (("followup_id", fid), ("text", text),
-                                               ("due", due), ("days_overdue", days)))
+    open_then = FollowUp.done_at.is_null()
+    if late or cutoff <= utc_now():
+        open_then |= FollowUp.done_at >= cutoff
+    query = (FollowUp.select(*_WHO, FollowUp.id, FollowUp.owner, FollowUp.text, FollowUp.due)
+             .join(Customer, on=FollowUp.customer == Customer.id)
+             .join(origin, JOIN.LEFT_OUTER, on=FollowUp.conversation == origin.id)
+             .where(open_then & (fn.COALESCE(FollowUp.due, FollowUp.due) <= today) & noted
+                    & _ACTIVE))
+    for row in _rows(query):
+        fid, owner, text, due = row[5], row[6], row[7], _day(row[8])
+        days = (today - due).days
+        if owner == "them" and days < 1:
+            continue
+        kind = (ReasonKind.THEIR_FOLLOWUP_OVERDUE if owner == "them"
+                else ReasonKind.FOLLOWUP_DUE)
+        yield row[:5], Reason(kind, days, (("followup_id", fid), ("text", text),
+                                           ("due", due), ("days_overdue", days)))
 
 
 def _checkins(today: date, cutoff: datetime, opts: dict[str, Any],
@@ -310,7 +321,8 @@ def _checkins(today: date, cutoff: datetime, opts: dict[str, Any],
     """Large purchases with no reached conversation after them, past the check-in delay.
 
     Only a customer's newest large purchase old enough can be the one: if a conversation
-    came after it, it came after every earlier one too. One query finds it per customer.
+    came after it, it came after every earlier one too. One grouped query finds it for
+    every customer; the few that are due get their purchase's details in a second one.
     """
     threshold, delay = opts["purchase_threshold"], opts["purchase_checkin_days"]
     latest_day = today - timedelta(days=delay)
@@ -322,31 +334,35 @@ def _checkins(today: date, cutoff: datetime, opts: dict[str, Any],
              | (Customer.last_reached_at < day_starts(latest_day + timedelta(days=1))))
     if late:
         quiet |= Customer.last_reached_at >= cutoff
-    query = (Customer.select(*_WHO, Customer.last_reached_at, Purchase.id, Purchase.date,
-                             Purchase.amount, Purchase.currency, Purchase.description)
-             .join(newest, on=newest.c.customer_id == Customer.id)
-             .join(Purchase, on=(Purchase.customer == Customer.id)
-                   & (Purchase.date == newest.c.newest))
-             .where(_ACTIVE & quiet & large)
-             .order_by(Customer.id, Purchase.amount.desc(), Purchase.id.desc()))
+    query = (Customer.select(Customer.id, Customer.last_reached_at, newest.c.newest)
+             .join(newest, on=newest.c.customer_id == Customer.id).where(_ACTIVE & quiet))
     bounds: dict[date, datetime] = {}  # a purchase day -> when the day after it starts
-    previous = None
-    for row in _rows(query):
-        cid = row[0]
-        if cid == previous:
-            continue  # several large purchases that day: the largest speaks for them
-        previous = cid
-        day = _day(row[7])
-        last = late[cid] if cid in late else _moment(row[5])
+    candidates: dict[int, date] = {}
+    for cid, last, value in _rows(query):
+        day = _day(value)
+        last = late[cid] if cid in late else _moment(last)
         if day not in bounds:
             bounds[day] = day_starts(day + timedelta(days=1))
-        if last is not None and last >= bounds[day]:
-            continue  # reached after the purchase day (the exact local rule of checkin_due)
-        due = day + timedelta(days=delay)
-        yield row[:5], Reason(ReasonKind.PURCHASE_CHECKIN, (today - due).days, (
-            ("purchase_id", row[6]), ("amount", Decimal(str(row[8]))), ("currency", row[9]),
-            ("description", row[10]), ("purchase_date", day), ("due", due),
-            ("days_overdue", (today - due).days)))
+        if last is None or last < bounds[day]:  # not reached after the purchase day
+            candidates[cid] = day
+    ids = sorted(candidates)
+    for start in range(0, len(ids), 500):
+        details = (Purchase.select(*_WHO, Purchase.id, Purchase.date, Purchase.amount,
+                                   Purchase.currency, Purchase.description)
+                   .join(Customer, on=Purchase.customer == Customer.id)
+                   .where(Purchase.customer.in_(ids[start:start + 500]) & large)
+                   .order_by(Purchase.customer, Purchase.amount.desc(), Purchase.id.desc()))
+        done: set[int] = set()
+        for row in _rows(details):
+            cid, day = row[0], _day(row[6])
+            if cid in done or day != candidates[cid]:
+                continue
+            done.add(cid)  # several large purchases that day: the largest speaks for them
+            due = day + timedelta(days=delay)
+            yield row[:5], Reason(ReasonKind.PURCHASE_CHECKIN, (today - due).days, (
+                ("purchase_id", row[5]), ("amount", Decimal(str(row[7]))),
+                ("currency", row[8]), ("description", row[9]), ("purchase_date", day),
+                ("due", due), ("days_overdue", (today - due).days)))
 
 
 def _dates(today: date, cutoff: datetime) -> Iterator[tuple[tuple[Any, ...], Reason]]:

@@ -103,7 +103,8 @@ class Conversation(BaseModel):
     milestone = BooleanField(default=False)
 
     class Meta:
-        indexes = ((("customer", "happened_at"), False),)
+        indexes = ((("customer", "happened_at"), False),
+                   (("customer", "reached", "happened_at"), False))
 
 
 class ConversationParticipant(BaseModel):
@@ -144,7 +145,8 @@ class FollowUp(_CustomerRecord):
     )
 
     class Meta:
-        indexes = ((("customer", "due"), False), (("due",), False))
+        indexes = ((("customer", "due"), False), (("due",), False),
+                   (("done_at", "due"), False))
 
 
 class Question(_CustomerRecord):
@@ -207,7 +209,7 @@ class Purchase(BaseModel):
     description = TextField(default="")
 
     class Meta:
-        indexes = ((("customer", "date"), False),)
+        indexes = ((("customer", "date", "amount"), False),)
 
 
 class Draft(BaseModel):
