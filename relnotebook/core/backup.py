@@ -21,9 +21,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from . import settings
-from .db import APPLICATION_ID, current_path, database, open_notebook
+from .db import APPLICATION_ID, current_path, database, open_notebook, read_only_uri
 from .errors import StorageError
-from .paths import backups_dir
+from .paths import backups_dir, private_dir
 
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})\.sqlite$")
 
@@ -80,14 +80,48 @@ def backup(*, now: datetime | None = None, folder: Path | None = None) -> Backup
         raise StorageError("missing", path="(no notebook open)")
     moment = now or datetime.now(UTC).replace(tzinfo=None)
     folder = folder or backups_dir(settings.notebook_uuid())
-    final = folder / f"{source_path.stem}-{_stamp(moment)}.sqlite"
+    info = _write_backup(database.connection(), source_path.stem, folder, moment)
+    rotate(folder, today=moment.date())
+    return info
+
+
+def backup_path(source_path: Path, folder: Path, *, now: datetime | None = None,
+                keep: Rotation | None = None) -> BackupInfo:
+    """Back up the notebook file at ``source_path`` through a connection of its own.
+
+    For a worker thread: it never touches the shared peewee connection, so the window goes
+    on writing meanwhile (WAL: the copy is the snapshot of its start). ``keep`` is the
+    rotation to apply (``rotation()`` read on the main thread); None rotates nothing.
+    """
+    source_path = Path(source_path)
+    if not source_path.exists():
+        raise StorageError("missing", path=str(source_path))
+    moment = now or datetime.now(UTC).replace(tzinfo=None)
+    private_dir(folder)
+    try:
+        source = sqlite3.connect(read_only_uri(source_path.resolve()), uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        raise StorageError("unreadable", path=str(source_path), detail=str(exc)) from exc
+    try:
+        info = _write_backup(source, source_path.stem, folder, moment)
+    finally:
+        source.close()
+    if keep is not None:
+        rotate(folder, today=moment.date(), keep=keep)
+    return info
+
+
+def _write_backup(source: sqlite3.Connection, stem: str, folder: Path,
+                  moment: datetime) -> BackupInfo:
+    """Copy ``source`` to ``folder/<stem>-<stamp>.sqlite``: temporary name, check, rename."""
+    final = folder / f"{stem}-{_stamp(moment)}.sqlite"
     temp = final.with_suffix(".partial")
     with contextlib.suppress(FileNotFoundError):
         temp.unlink()
     fd = os.open(temp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     os.close(fd)
     try:
-        _copy(database.connection(), temp)
+        _copy(source, temp)
         problems = check_file(temp)
         if problems:
             raise StorageError("backup_failed", detail="; ".join(problems[:3]))
@@ -97,7 +131,6 @@ def backup(*, now: datetime | None = None, folder: Path | None = None) -> Backup
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    rotate(folder, today=moment.date())
     return BackupInfo(final, moment, final.stat().st_size)
 
 
@@ -112,16 +145,33 @@ def list_backups(folder: Path | None = None) -> tuple[BackupInfo, ...]:
     return tuple(sorted(found, key=lambda b: b.taken_at, reverse=True))
 
 
-def rotate(folder: Path, *, today: date) -> list[Path]:
+@dataclass(frozen=True)
+class Rotation:
+    """How many backups to keep: the most recent, then one a day, a week, a month."""
+
+    recent: int = 10
+    daily: int = 7
+    weekly: int = 8
+    monthly: int = 12
+
+
+def rotation() -> Rotation:
+    """The open notebook's rotation settings."""
+    return Rotation(settings.get("backup_keep_recent"), settings.get("backup_keep_daily"),
+                    settings.get("backup_keep_weekly"), settings.get("backup_keep_monthly"))
+
+
+def rotate(folder: Path, *, today: date, keep: Rotation | None = None) -> list[Path]:
     """Keep the most recent N, then one a day, a week, a month (notebook settings)."""
-    keep_recent = settings.get("backup_keep_recent")
+    rule = keep or rotation()
+    keep_recent = rule.recent
     buckets = (
-        (settings.get("backup_keep_daily"), lambda d: d.isoformat()),
-        (settings.get("backup_keep_weekly"), lambda d: "{}-W{:02d}".format(*d.isocalendar()[:2])),
-        (settings.get("backup_keep_monthly"), lambda d: f"{d.year}-{d.month:02d}"),
+        (rule.daily, lambda d: d.isoformat()),
+        (rule.weekly, lambda d: "{}-W{:02d}".format(*d.isocalendar()[:2])),
+        (rule.monthly, lambda d: f"{d.year}-{d.month:02d}"),
     )
     backups = list_backups(folder)
-    keep = {b.path for b in backups[:keep_recent]}
+    kept = {b.path for b in backups[:keep_recent]}
     for count, key in buckets:
         seen: list[str] = []
         for b in backups:  # newest first: the newest backup of each period is kept
@@ -129,10 +179,10 @@ def rotate(folder: Path, *, today: date) -> list[Path]:
             if period not in seen:
                 seen.append(period)
                 if len(seen) <= count:
-                    keep.add(b.path)
+                    kept.add(b.path)
     removed = []
     for b in backups:
-        if b.path not in keep:
+        if b.path not in kept:
             with contextlib.suppress(OSError):
                 b.path.unlink()
                 removed.append(b.path)

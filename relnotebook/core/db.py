@@ -11,7 +11,12 @@ Safety rules (DESIGN.md §8):
   a busy timeout; every write transaction is ``BEGIN IMMEDIATE`` so two writers queue on the
   lock instead of failing half way with SQLITE_BUSY on upgrade;
 - the file carries ``PRAGMA application_id`` and ``PRAGMA user_version`` (= the number of
-  the last migration applied), so recognising a notebook costs one page read.
+  the last migration applied), so recognising a notebook costs one page read;
+- a notebook that cannot be written (the file or its folder, where SQLite keeps the -wal and
+  -shm, is not writable; or ``read_only=True``) opens through a ``mode=ro`` URI, without
+  migrations or pragmas that write; ``is_read_only()`` says so, and every write fails with
+  ``StorageError("read_only")`` (``write()`` refuses before it starts; SQLite refuses any
+  other write, which ``storage_errors.classify`` maps to the same code).
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 database = SqliteDatabase(None, lock_type="IMMEDIATE")
+# What open_notebook bound: the path, whether read-only, and the name given to peewee (a
+# ``file:`` URI when read-only), so a later ``database.init`` elsewhere is noticed.
+_opened: dict[str, object] = {"path": None, "read_only": False, "target": None}
 # The fold of core/text.py as SQL ``rn_fold(text)``: the search index's triggers fold what
 # they index with exactly the function that folds what a user asks.
 database.register_function(fold, "rn_fold", 1, deterministic=True)
@@ -45,6 +53,8 @@ PRAGMAS = (
     ("temp_store", "memory"),
     ("cache_size", -32000),
 )
+# A read-only connection: the same, less what writes (journal_mode), plus query_only.
+READ_ONLY_PRAGMAS = tuple(p for p in PRAGMAS if p[0] != "journal_mode") + (("query_only", 1),)
 
 
 def _inspect(path: Path) -> tuple[int, int] | None:
@@ -89,12 +99,36 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def open_notebook(path: str | os.PathLike[str], *, create: bool = True) -> Path:
+def writable(path: Path) -> bool:
+    """Whether SQLite can write ``path``: the file itself and its folder (-wal, -shm)."""
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    if not path.exists():
+        return folder_ok
+    return folder_ok and os.access(path, os.R_OK | os.W_OK)
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI of a read-only connection to the notebook at ``path`` (absolute).
+
+    Without a -wal beside it and without a writable folder, SQLite could not create the
+    -shm a WAL read needs: ``immutable=1`` reads the file as it is. Otherwise ``mode=ro``
+    reads through the -wal (a crashed writer's last commits are there).
+    """
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    mode = "mode=ro" if folder_ok or (wal.exists() and shm.exists()) else "immutable=1"
+    return f"{path.as_uri()}?{mode}"
+
+
+def open_notebook(path: str | os.PathLike[str], *, create: bool = True,
+                  read_only: bool = False) -> Path:
     """Bind ``database`` to the notebook at ``path``, creating or upgrading it.
 
     Returns the resolved path. Raises ``StorageError`` (codes: ``missing``, ``not_sqlite``,
     ``unreadable``, ``not_notebook``, ``too_new``, ``read_only``) and leaves a file it
-    cannot use untouched.
+    cannot use untouched. A file that cannot be written, or ``read_only=True``, opens
+    read-only (``is_read_only()``); one that would need creating or upgrading then raises
+    ``StorageError("read_only")``.
     """
     from .migrations import LATEST_VERSION, upgrade
 
@@ -102,17 +136,31 @@ def open_notebook(path: str | os.PathLike[str], *, create: bool = True) -> Path:
     if path.is_dir():
         raise StorageError("is_directory", path=str(path))
     mark = _inspect(path)
+    read_only = read_only or (path.exists() and not writable(path))
+    if read_only:
+        if not path.exists():
+            raise StorageError("missing", path=str(path))
+        if mark is None or mark[1] < LATEST_VERSION:
+            raise StorageError("read_only", path=str(path))
     if mark is None and not path.exists():
         if not create:
             raise StorageError("missing", path=str(path))
-        _create_private_file(path)
+        try:
+            _create_private_file(path)
+        except PermissionError as exc:
+            raise StorageError("read_only", path=str(path)) from exc
     if mark is not None and mark[1] > LATEST_VERSION:
         raise StorageError("too_new", path=str(path), version=mark[1], supported=LATEST_VERSION)
     close_notebook()
-    database.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
+    if read_only:
+        database.init(read_only_uri(path), uri=True, pragmas=READ_ONLY_PRAGMAS,
+                      timeout=BUSY_TIMEOUT_MS / 1000)
+    else:
+        database.init(str(path), uri=False, pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
+    _opened.update(path=path, read_only=read_only, target=database.database)
     try:
         database.connect()
-        if mark is None or mark[1] < LATEST_VERSION:
+        if not read_only and (mark is None or mark[1] < LATEST_VERSION):
             # The mark goes first: a run cut short between the first migration and the
             # mark would otherwise leave a notebook that the next open calls foreign.
             database.pragma("application_id", APPLICATION_ID)
@@ -127,9 +175,10 @@ def open_notebook(path: str | os.PathLike[str], *, create: bool = True) -> Path:
         if isinstance(exc, OperationalError):
             raise StorageError("cannot_open", path=str(path), detail=str(exc)) from exc
         raise
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(OSError):
-            os.chmod(f"{path}{suffix}", 0o600)
+    if not read_only:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.chmod(f"{path}{suffix}", 0o600)
     return path
 
 
@@ -139,7 +188,17 @@ def close_notebook() -> None:
 
 
 def current_path() -> Path | None:
-    return None if database.deferred else Path(database.database)
+    if database.deferred:
+        return None
+    if _opened["target"] == database.database and isinstance(_opened["path"], Path):
+        return _opened["path"]
+    return Path(database.database)
+
+
+def is_read_only() -> bool:
+    """Whether the open notebook was opened read-only (see ``open_notebook``)."""
+    return (not database.deferred and _opened["target"] == database.database
+            and bool(_opened["read_only"]))
 
 
 def is_open() -> bool:
@@ -149,6 +208,8 @@ def is_open() -> bool:
 @contextlib.contextmanager
 def write() -> Iterator[None]:
     """One write transaction (``BEGIN IMMEDIATE``): all of it commits, or none of it."""
+    if is_read_only():
+        raise StorageError("read_only", path=str(current_path()))
     with database.atomic():
         yield
 
