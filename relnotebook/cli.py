@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from .cli_words import describe
+from .cli_words import describe, one_line
 
 VERBS: dict[str, Callable[[argparse.Namespace], int]] = {}
 VERB_NAMES: set[str] = set()
@@ -187,7 +187,7 @@ def _unexpected(exc: BaseException) -> int:
     log_path = _setup_logging()
     logging.getLogger("relnotebook").error("unexpected error", exc_info=exc)
     where = f"; details in {log_path}" if log_path else ""
-    print(f"relnotebook: unexpected error: {exc.__class__.__name__}: {exc}{where}",
+    print(f"relnotebook: unexpected error: {exc.__class__.__name__}: {one_line(exc)}{where}",
           file=sys.stderr)
     return 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from .core.errors import NotebookError
@@ -39,11 +40,23 @@ _ERRORS: dict[str, str] = {
 }
 
 
+def one_line(value: object) -> str:
+    """A value as it may stand in a one-line message: control and line-separator characters
+    (a pasted name with a newline) are shown escaped instead of breaking the line."""
+    text = str(value)
+    return "".join(
+        ch if unicodedata.category(ch)[0] != "C" and unicodedata.category(ch) not in ("Zl", "Zp")
+        else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
+
+
 def describe(error: NotebookError) -> str:
     template = _ERRORS.get(error.code)
-    params: dict[str, Any] = dict(error.params)
+    params: dict[str, Any] = {k: one_line(v) if isinstance(v, str) else v
+                              for k, v in error.params.items()}
     if "candidates" in params:
-        params["candidates"] = ", ".join(params["candidates"])
+        params["candidates"] = ", ".join(one_line(c) for c in params["candidates"])
     if "allowed" in params and not isinstance(params["allowed"], str):
         params["allowed"] = ", ".join(params["allowed"])
     if template is None:

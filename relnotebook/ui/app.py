@@ -116,9 +116,22 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationName("relnotebook")
     app.setOrganizationName("relnotebook")
     app.setApplicationDisplayName(words.tr("Relationship Notebook"))
+    _look(app)
     smoke = bool(getattr(args, "smoke", False))
+    claim = None
     try:
         path, demo = _choose(args)
+        if not smoke:  # one window per notebook: a second launch hands over and leaves
+            from .single_instance import bring_forward
+            from .single_instance import claim as claim_notebook
+
+            claim = claim_notebook(path, getattr(args, "contacts", None))
+            if claim.handed_over:
+                return 0
+            if claim.instance is None:
+                return _fail(words.fmt("{name} is open in another window (process {pid}).",
+                                       name=Path(path).name,
+                                       pid=getattr(claim.holder, "pid", "?")), smoke)
         window = create_main_window(path, demo=demo)
     except NotebookError as exc:
         return _fail(words.error(exc), smoke)
@@ -128,20 +141,44 @@ def run(args: argparse.Namespace) -> int:
             raise
         return _fail(words.error(known), smoke)
     window.show()
+    QTimer.singleShot(0, window.safety.start)  # the quick_check runs after the first paint
+    if claim is not None and claim.instance is not None:
+        window.instance = claim.instance
+        claim.instance.activate_requested.connect(lambda file: (
+            bring_forward(window), file and import_contacts(window, file)))
     if getattr(args, "contacts", None):
         QTimer.singleShot(0, lambda: import_contacts(window, args.contacts))
     if not smoke:
         QTimer.singleShot(0, lambda: _offer_drafts(window))
+        from . import reminders
+
+        window.reminders = reminders.start(window)  # type: ignore[attr-defined]
     if smoke:
         def paint_once() -> None:
             window.grab()
+            if os.environ.get("RELNOTEBOOK_SMOKE_REPORT"):  # packaging checks (tests/packaging)
+                from .help_dialogs import smoke_report
+
+                print(smoke_report(window), flush=True)
             window.close()
             app.quit()
 
         QTimer.singleShot(0, paint_once)
     code = app.exec()
     db.close_notebook()
+    if claim is not None and claim.instance is not None:
+        claim.instance.release()
     return int(code)
+
+
+def _look(app: QApplication) -> None:
+    """The app icon, the desktop file's name (Wayland matches windows to the launcher by
+    it) and the light/dark appearance chosen in Preferences."""
+    from . import icons, theme
+
+    app.setDesktopFileName(icons.APP_ID)
+    app.setWindowIcon(icons.app_icon())
+    theme.apply()
 
 
 def import_contacts(window: MainWindow, file: str) -> None:

@@ -33,7 +33,8 @@ from ..core import backup
 from ..core.backup import BackupInfo
 from . import words
 from .errors import guarded
-from .safety import Ask, SafetyController, ask_yes_no
+from .safety import SafetyController
+from .window_safety import Ask, ask_yes_no
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 

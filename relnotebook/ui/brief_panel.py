@@ -11,7 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QPalette, QPixmap, QUndoStack
+from PySide6.QtGui import (
+    QGuiApplication,
+    QPalette,
+    QPixmap,
+    QTextBlock,
+    QTextCursor,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -36,6 +43,11 @@ except ImportError:  # pragma: no cover - only while the core is incomplete
 
 BRIEF_KINDS = tuple(k for k in Kind if k not in (Kind.DRAFT, Kind.EVERYTHING, Kind.SETTING))
 TWO_COLUMNS_FROM = 760  # px of panel width
+_SECTIONS = {  # where a revealed record sits in the brief (brief_html's headings)
+    "detail": "Personal", "fact": "Their agenda", "followup": "Pick up where you left off",
+    "question": "Pick up where you left off", "unsaid": "Unsaid",
+    "thing": "Thoughtful things", "style": "How they like to talk",
+}
 
 
 def colours(palette: QPalette) -> Colours:
@@ -187,6 +199,50 @@ class BriefPanel(QTextBrowser):
         elif len(parts) == 2 and parts[0] == "conversation" and parts[1].isdigit() and \
                 self.customer_id is not None:
             self.bus.reveal_requested.emit(self.customer_id, "conversation", int(parts[1]))
+
+    def reveal(self, kind: str, record_id: int) -> bool:
+        """Scroll to a record of the brief and select its text (a detail, fact, follow-up,
+        question, unsaid note or thoughtful thing; a style note scrolls to its section).
+        False when the brief does not show it (a closed follow-up, an asked question)."""
+        heading = _SECTIONS.get(kind)
+        block = self._heading_block(words.tr(heading)) if heading else None
+        if block is None:
+            return False
+        cursor = QTextCursor(block)
+        text = " ".join(self._record_text(kind, record_id).split())
+        if text:
+            found = self.document().find(text[:80], block.position())
+            if found.isNull():
+                return False
+            cursor = found
+        elif kind != "style":
+            return False
+        self.setTextCursor(cursor)
+        rect = self.cursorRect(cursor)
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + rect.top() - self.viewport().height() // 4)
+        return True
+
+    def _heading_block(self, title: str) -> QTextBlock | None:
+        block = self.document().begin()
+        while block.isValid():
+            if block.blockFormat().headingLevel() and block.text().strip() == title:
+                return block
+            block = block.next()
+        return None
+
+    def _record_text(self, kind: str, record_id: int) -> str:
+        b = self.brief
+        if b is None:
+            return ""
+        if kind == "detail":
+            pairs = [(d.id, d.text) for d in b.details]
+            pairs += [(d.detail_id, d.text) for d in b.upcoming]
+            return next((text for rid, text in pairs if rid == record_id), "")
+        items = {"fact": b.their_agenda, "followup": b.i_owe + b.they_owe,
+                 "question": b.questions, "unsaid": b.unsaid,
+                 "thing": b.ideas + ((b.last_sent,) if b.last_sent else ())}.get(kind, ())
+        return next((i.text for i in items if i.id == record_id), "")
 
     def tick(self, kind: str, record_id: int) -> None:
         """Tick an open follow-up or question off, undoably."""

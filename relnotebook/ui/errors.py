@@ -63,10 +63,11 @@ def error_box(parent: QWidget | None, message: str, details: str) -> QMessageBox
     return box
 
 
-def report(parent: QWidget | None, exc: BaseException) -> None:
-    """Word ``exc``, log its traceback, show the sentence."""
-    known = exc if isinstance(exc, NotebookError) else classify(exc)
-    message = words.error(known if known is not None else exc)
+def report(parent: QWidget | None, exc: BaseException, *, message: str | None = None) -> None:
+    """Word ``exc`` (or say ``message``), log its traceback, show the sentence."""
+    if message is None:
+        known = exc if isinstance(exc, NotebookError) else classify(exc)
+        message = words.error(known if known is not None else exc)
     details = "".join(traceback.format_exception(exc))
     _log_to_file(message, details)
     show_error(parent, message, details)

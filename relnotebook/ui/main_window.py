@@ -30,7 +30,7 @@ from . import words
 from .brief_panel import BriefPanel, CustomerHeader
 from .bus import EventBus
 from .customer_list import CustomerListPanel
-from .errors import guarded
+from .errors import guarded, show_error
 from .outside_writes import OutsideWrites
 from .timeline import TimelineView
 
@@ -87,7 +87,10 @@ class MainWindow(QMainWindow):
         self.outside_writes = OutsideWrites(self.bus, self)
         self.outside_writes.watch(self)
         from .menus import build
+        from .window_safety import attach
 
+        self.instance: Any = None  # the single-instance claim, set by app.run
+        self.safety = attach(self)
         self.actions_by_name = build(self)
         self._update_title()
 
@@ -169,7 +172,7 @@ class MainWindow(QMainWindow):
         cls = _optional("welcome", "WelcomeWidget")
         if cls is None:
             return None
-        welcome = cls(self)
+        welcome = cls(self, import_available=True)
         from . import menus
 
         welcome.open_demo.connect(lambda: menus.open_demo(self))
@@ -217,18 +220,14 @@ class MainWindow(QMainWindow):
         self.today_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def reveal(self, customer_id: int, kind: str, record_id: int) -> None:
-        """Open ``customer_id`` and, for a conversation, select it in the timeline."""
+        """Open ``customer_id`` scrolled to a record: a conversation is selected, expanded and
+        scrolled to in the timeline; a detail, fact, follow-up... is pointed at in the brief."""
         self.open_customer(customer_id)
-        if kind != "conversation":
-            return
-        model = self.timeline.timeline_model
-        while model.row_of(record_id) < 0 and model.canFetchMore(model.index(-1)):
-            model.fetchMore(model.index(-1))
-        row = model.row_of(record_id)
-        if row >= 0:
-            self.timeline.setCurrentIndex(model.index(row))
-            self.timeline.scrollTo(model.index(row))
-            self.timeline.setFocus()
+        if kind == "conversation":
+            if guarded(self, self.timeline.reveal, record_id):
+                self.timeline.setFocus()
+        elif kind != "customer" and self.brief.reveal(kind, record_id):
+            self.brief.setFocus()
 
     def _on_changed(self, changes: Changes) -> None:
         self._update_welcome()
@@ -248,6 +247,12 @@ class MainWindow(QMainWindow):
         self.save_state()
         previous = self.customer_id
         # Empty the panels first: the editor saves its draft in the old notebook.
+        held = self.instance.switch_to(Path(path)) if self.instance is not None else None
+        if held is not None:
+            show_error(self, words.fmt(
+                "{name} is open in another window (process {pid}); switch to that window.",
+                name=Path(path).name, pid=getattr(held, "pid", "?")), "")
+            return False
         self.open_customer(None, force=True, remember=False)
         opened = guarded(self, db.open_notebook, path)
         if opened is None:
@@ -258,6 +263,7 @@ class MainWindow(QMainWindow):
         self.notebook_path, self.demo = Path(opened), demo
         self.undo_stack.clear()
         self.outside_writes.reset()
+        self.safety.set_notebook(self.notebook_path)
         self.bus.publish(Changes.everything())
         self.remember_recent(self.notebook_path)
         self.restore_last_customer()
@@ -279,6 +285,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         name = self.notebook_path.name
         title = f"{name} — DEMO" if self.demo else name
+        if db.is_read_only():
+            title += " " + words.tr("(read-only)")
         self.setWindowTitle(f"{title} — {words.tr('Relationship Notebook')}")
         self.setWindowFilePath(str(self.notebook_path))
 
@@ -371,6 +379,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.flush()
+        self.safety.close()  # a last backup when something changed since the previous one
         self.outside_writes.timer.stop()
         self.save_state()
         super().closeEvent(event)

@@ -107,9 +107,25 @@ def build(win: MainWindow) -> dict[str, QAction]:
         add(conv, "save_note", words.tr("&Save note (Ctrl+Enter in the editor)"),
             win.editor.save)
 
+    tools = bar.addMenu(words.tr("&Tools"))
+    add(tools, "backups", words.tr("&Backups…"), lambda: _backups(win))
+    add(tools, "back_up_now", words.tr("Back up &now"), lambda: win.safety.back_up_now())
+
     help_menu = bar.addMenu(words.tr("&Help"))
+    add(help_menu, "shortcuts", words.tr("&Keyboard shortcuts"), lambda: shortcuts(win),
+        Std.HelpContents, "F1")
     add(help_menu, "about", words.tr("&About Relationship Notebook"), lambda: about(win))
+    from .export_actions import install as install_io  # Import, Export, Customer menu
+
+    install_io(win, file_menu, actions)
+    _help_icons(actions)
     return actions
+
+
+def _backups(win: MainWindow) -> None:
+    from .window_safety import show_backups
+
+    show_backups(win)
 
 
 def _focus(win: MainWindow, widget: QWidget) -> None:
@@ -186,12 +202,9 @@ def open_demo(win: MainWindow) -> None:
 
 
 def import_contacts(win: MainWindow) -> None:
-    path, _ = QFileDialog.getOpenFileName(win, words.tr("Import contacts"), str(Path.home()),
-                                          words.tr("Contacts (*.vcf *.csv *.json)"))
-    if path:
-        from .app import import_contacts as start
+    from .import_dialog import choose_and_import
 
-        start(win, path)
+    choose_and_import(win)
 
 
 def preferences(win: MainWindow) -> None:
@@ -212,10 +225,29 @@ def search_palette(win: MainWindow) -> None:
     if palette_cls is None:
         win.list_panel.focus_search()
         return
-    palette_cls(win.bus, win).exec()
+    # One palette per window, shown without a nested event loop; it keeps the last query.
+    palette = win.findChild(palette_cls, "searchPalette")
+    if palette is None:
+        palette = palette_cls(win.bus, win)
+    palette.popup()
+
+
+def _help_icons(actions: dict[str, QAction]) -> None:
+    from . import icons
+
+    for name, icon in (("shortcuts", "keyboard"), ("about", "about"), ("search", "search"),
+                       ("today", "today")):
+        if name in actions:
+            actions[name].setIcon(icons.icon(icon))
+
+
+def shortcuts(win: MainWindow) -> None:
+    from .help_dialogs import show_shortcuts
+
+    show_shortcuts(win)
 
 
 def about(win: MainWindow) -> None:
-    QMessageBox.about(win, words.tr("About Relationship Notebook"), words.tr(
-        "Relationship Notebook: pick up where the last conversation left off.\n\n"
-        "Your notebook stays on this computer; nothing is sent anywhere."))
+    from .help_dialogs import show_about
+
+    show_about(win)

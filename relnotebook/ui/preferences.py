@@ -29,6 +29,7 @@ from ..core.settings import Option
 from . import words
 from .bus import EventBus
 from .card_tabs import attempt, error_label, show_error, validation_text
+from .theme import AppearanceBox
 
 # (group title, ((key, label, unit), ...)): what the dialog offers, in this order.
 GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
@@ -102,6 +103,8 @@ class PreferencesDialog(QDialog):
             for key, label, unit in rows:
                 form.addRow(words.tr(label), self._row(box, key, unit))
             layout.addWidget(box)
+        self.appearance = AppearanceBox(self)  # QSettings: this computer, every notebook
+        layout.addWidget(self.appearance)
         self.general_error = error_label(self)
         layout.addWidget(self.general_error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -162,4 +165,5 @@ class PreferencesDialog(QDialog):
 
     def accept(self) -> None:
         if self.save():
+            self.appearance.save()
             super().accept()

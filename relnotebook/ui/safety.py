@@ -34,14 +34,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from ..core import backup, db, paths, settings
 from ..core.backup import BackupInfo
 from ..core.db import APPLICATION_ID
 from ..core.errors import StorageError
 from ..core.storage_errors import classify
-from . import words
 from .bus import EventBus
 
 log = logging.getLogger("relnotebook.ui")
@@ -445,52 +443,3 @@ def _uuid_from_file(path: Path) -> str:
             with contextlib.suppress(ValueError):
                 return str(json.loads(row[0]))
     return ""
-
-
-# --- what the window shows ------------------------------------------------------------------------
-
-
-class ReadOnlyBanner(QLabel):
-    """A strip above the window's content while the notebook is read-only."""
-
-    def __init__(self, controller: SafetyController, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("readOnlyBanner")
-        self.setWordWrap(True)
-        self.setText(words.tr(
-            "This notebook is read-only: you can read everything, but nothing can be saved "
-            "to it. To write again, open a copy or fix the file's permissions."))
-        self.setStyleSheet("QLabel#readOnlyBanner { background: #fff3cd; color: #4d3800; "
-                           "padding: 6px 10px; }")
-        self.setVisible(db.is_read_only())
-        controller.read_only_changed.connect(self.setVisible)
-
-
-Ask = Callable[[QWidget | None, str, str], bool]
-
-
-def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
-    answer = QMessageBox.question(parent, title, text,
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
-
-
-def offer_repair(parent: QWidget | None, controller: SafetyController, problems: list[str],
-                 *, ask: Ask = ask_yes_no) -> RepairReport | None:
-    """On ``damaged``: ask the user, then ``repair()``; None when they said no."""
-    good = controller.newest_good_backup()
-    name = controller.notebook_path.name
-    if good is not None:
-        when = good.taken_at.replace(tzinfo=UTC).astimezone()
-        offer = words.fmt("The newest good backup, from {when}, will take its place.",
-                          when=when.strftime("%Y-%m-%d %H:%M"))
-    else:
-        offer = words.tr("There is no good backup: a new, empty notebook will take its place.")
-    text = words.fmt(
-        "The notebook {name} is damaged ({problem}).\n\nMove it aside? It is renamed, never "
-        "deleted, so nothing in it is lost. {offer}",
-        name=name, problem=problems[0] if problems else "?", offer=offer)
-    if not ask(parent, words.tr("The notebook is damaged"), text):
-        return None
-    return controller.repair()

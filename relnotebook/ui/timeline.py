@@ -106,6 +106,18 @@ class TimelineModel(QAbstractListModel):
         self._expanded ^= {conv.id}
         self.dataChanged.emit(index, index, [Role.EXPANDED])
 
+    def expand(self, index: Index) -> None:
+        """Open a row's whole note (an open one stays open)."""
+        conv = self.conversation(index.row()) if index.isValid() else None
+        if conv is not None and conv.id not in self._expanded:
+            self.toggle(index)
+
+    def load_until(self, conversation_id: int) -> int:
+        """Fetch pages until ``conversation_id`` is loaded; its row, or -1."""
+        while self.row_of(conversation_id) < 0 and self.canFetchMore(QModelIndex()):
+            self.fetchMore(QModelIndex())
+        return self.row_of(conversation_id)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self._rows)
 
@@ -181,6 +193,19 @@ class TimelineView(QListView):
         if self.timeline_model.rowCount():
             self.setCurrentIndex(self.timeline_model.index(0))
         self.scrollToTop()
+
+    def reveal(self, conversation_id: int) -> bool:
+        """Select, expand and scroll to a conversation (loading pages until it is there)."""
+        model = self.timeline_model
+        row = model.load_until(conversation_id)
+        if row < 0:
+            return False
+        index = model.index(row)
+        model.expand(index)
+        self.setCurrentIndex(index)
+        self.executeDelayedItemsLayout()  # the expanded row's height, before scrolling
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+        return True
 
     def _on_changed(self, changes: Changes) -> None:
         cid = self.timeline_model.customer_id

@@ -187,7 +187,8 @@ def test_move_aside_keeps_every_byte(tmp_path):
 
 def test_repair_restores_the_newest_good_backup(qtbot, template, tmp_path):
     from relnotebook.core import erase
-    from relnotebook.ui.safety import SafetyController, offer_repair
+    from relnotebook.ui.safety import SafetyController
+    from relnotebook.ui.window_safety import offer_repair
 
     path = _copy(template, tmp_path / "notebook.sqlite")
     db.open_notebook(path)
@@ -220,7 +221,8 @@ def test_repair_restores_the_newest_good_backup(qtbot, template, tmp_path):
 
 
 def test_repair_can_be_declined(qtbot, template, tmp_path):
-    from relnotebook.ui.safety import SafetyController, offer_repair
+    from relnotebook.ui.safety import SafetyController
+    from relnotebook.ui.window_safety import offer_repair
 
     path = _copy(template, tmp_path / "notebook.sqlite")
     _damage(path, "overwrite")

@@ -165,7 +165,8 @@ def test_cli_on_an_unwritable_notebook(filled, monkeypatch, capsys):
 
 def test_window_opens_an_unwritable_notebook_read_only(qtbot, filled, monkeypatch):
     from relnotebook.ui.app import create_main_window
-    from relnotebook.ui.safety import ReadOnlyBanner, SafetyController
+    from relnotebook.ui.safety import SafetyController
+    from relnotebook.ui.window_safety import ReadOnlyBanner
 
     before = _sha(filled)
     _unwritable(monkeypatch, filled)

@@ -227,6 +227,27 @@ def count_rows(data: bytes) -> int:
     return data.count(b"\n") + 1
 
 
+def sample(data: bytes, rows: int = 5) -> tuple[list[str], list[list[str]], list[str]]:
+    """The header row, the first ``rows`` rows as ``read`` would see them, and a guess per
+    column (a mapping field such as ``email`` or ``phone:mobile``, or ""): the window's
+    column-mapping step shows them."""
+    text, clean = decode_text(data)
+    text = (text if clean else data.decode("windows-1252", "replace")).replace("\x00", "")
+    delimiter, header_line, headers = _choose(text, set())
+    found: list[list[str]] = []
+    try:
+        for number, row in _rows(text, delimiter):
+            if len(found) >= rows:
+                break
+            if number > header_line and any(c.strip() for c in row):
+                found.append(row)
+    except csv.Error:
+        pass
+    guesses = [t if (t := _target(h, "csv")) and t.split(":")[0] in FIELDS else ""
+               for h in headers]
+    return headers, found, guesses
+
+
 def _split(value: str, *seps: str) -> list[str]:
     parts = [value]
     for sep in (":::", *seps):
