@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import takewhile
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import settings
 from .agenda import ImportantDate, checkin_due, day_starts, important_date
 from .cadence import status as cadence_status
 from .clock import local_day
+from .db import database
 from .errors import NotFound
 from .models import (
     Conversation,
@@ -204,6 +205,24 @@ class Brief:
     story: Story
 
 
+class _Conv(NamedTuple):
+    """What the brief reads of a conversation."""
+
+    id: int
+    happened_at: datetime
+    channel: str
+    reached: bool
+    talk: str
+    minutes: int | None
+    summary: str
+    milestone: bool
+
+
+def _moment(value: Any) -> datetime:
+    """A stored moment (naive UTC text, as peewee writes it) as a datetime."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
 def brief_for(customer_id: int, today: date) -> Brief:
     """Everything a rep reads before calling ``customer_id``, as of the end of ``today``."""
     return _Builder(customer_id, today).build()
@@ -222,15 +241,20 @@ class _Builder:
         fields = (Conversation.id, Conversation.happened_at, Conversation.channel,
                   Conversation.reached, Conversation.talk, Conversation.minutes,
                   Conversation.summary, Conversation.milestone)
-        convs = list(Conversation.select(*fields).where(Conversation.customer == customer_id))
-        convs.extend(Conversation.select(*fields).where(Conversation.id.in_(with_them)))
+        # Raw rows, not model instances: a customer may have thousands of conversations,
+        # and building a model (and parsing its moment with strptime) costs ~20 µs a row.
+        convs = [_Conv(i, _moment(at), ch, bool(r), talk, m, summary, bool(ms))
+                 for query in (Conversation.select(*fields)
+                               .where(Conversation.customer == customer_id),
+                               Conversation.select(*fields).where(Conversation.id.in_(with_them)))
+                 for i, at, ch, r, talk, m, summary, ms in database.execute(query)]
         self.moments = {c.id: c.happened_at for c in convs}
         # Visible conversations, newest first.
         self.convs = sorted((c for c in convs if c.happened_at < self.cutoff),
                             key=lambda c: (c.happened_at, c.id), reverse=True)
         self.reached = [c for c in self.convs if c.reached]
 
-    def _ref(self, c: Conversation) -> ConversationRef:
+    def _ref(self, c: _Conv) -> ConversationRef:
         on = local_day(c.happened_at)
         return ConversationRef(c.id, on, (self.today - on).days, c.channel, c.summary, c.minutes)
 
@@ -240,8 +264,10 @@ class _Builder:
             return own
         return self.moments[conv_id]
 
-    def _records(self, model: Any) -> list[Any]:
-        rows = model.select().where(model.customer == self.c.id).order_by(model.id)
+    def _records(self, model: Any, *still: Any) -> list[Any]:
+        """The customer's records of ``model`` dated up to today; ``still``: SQL conditions
+        that keep only those that matter (closed follow-ups are most of them)."""
+        rows = model.select().where(model.customer == self.c.id, *still).order_by(model.id)
         return [r for r in rows if self._when(r) < self.cutoff]
 
     def _when(self, record: Any) -> datetime:
@@ -303,7 +329,8 @@ class _Builder:
     def _pick_up(self) -> tuple[tuple[OpenFollowUp, ...], tuple[OpenFollowUp, ...],
                                 tuple[Note, ...]]:
         open_items = []
-        for f in self._records(FollowUp):
+        for f in self._records(FollowUp, FollowUp.done_at.is_null(True) |
+                               (FollowUp.done_at >= self.cutoff)):
             if f.done_at is not None and f.done_at < self.cutoff:
                 continue
             made = self._when(f)
@@ -312,7 +339,8 @@ class _Builder:
                                                   local_day(made))))
         open_items.sort(key=lambda p: (p[1].due is None, p[1].due or date.max, p[0], p[1].id))
         questions = [
-            (self._when(q), q) for q in self._records(Question)
+            (self._when(q), q) for q in self._records(
+                Question, Question.asked_at.is_null(True) | (Question.asked_at >= self.cutoff))
             if q.asked_at is None or q.asked_at >= self.cutoff
         ]
         questions.sort(key=lambda p: (p[0], p[1].id))

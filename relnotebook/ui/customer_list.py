@@ -2,6 +2,8 @@
 
 The model holds ids and display tuples from ``customers.list_rows``. Filtering (the fold of
 DESIGN.md §6, done by the core) and sorting re-query and reset the model: no proxy model.
+In name order (the default) rows come a page at a time (``canFetchMore``/``fetchMore``),
+so 100,000 customers fill the list as fast as 200 and every filter keystroke reads one page.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -51,6 +53,7 @@ class Column(IntEnum):
     DUE = 3
 
 
+PAGE = 250  # rows read at a time in name order (the list shows ~30)
 COMPANY_FROM = 470  # px of panel width under which the company column hides
 SORT_KEYS = {Column.NAME: "name", Column.LAST_CONTACT: "last_contact", Column.DUE: "due"}
 
@@ -61,12 +64,18 @@ def negative_colour(palette: QPalette) -> QColor:
     return QColor("#ff7b72") if dark else QColor("#b3261e")
 
 
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
+                    Qt.ItemDataRole.AccessibleTextRole, *Role})
+
+
 class CustomerListModel(QAbstractTableModel):
     """Customers matching the filter, in the chosen order."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: tuple[CustomerRow, ...] = ()
+        self._rows: list[CustomerRow] = []
+        self._more = False  # name order: more pages to fetch
         self._query = ""
         self._column = Column.NAME
         self._order = Qt.SortOrder.AscendingOrder
@@ -85,19 +94,47 @@ class CustomerListModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Re-run the core's query (filter + sort) and reset."""
-        rows = customers.list_rows(self._query, sort=SORT_KEYS.get(self._column, "name"))
+        more = False
+        if self._column == Column.NAME:
+            rows = self._page(0)
+            more = len(rows) > PAGE
+            rows = rows[:PAGE]
+        else:
+            rows = customers.list_rows(self._query, sort=SORT_KEYS.get(self._column, "name"))
         if self._column == Column.COMPANY:
             from ..core.text import fold
 
             rows = tuple(sorted(rows, key=lambda r: (r.company == "", fold(r.company))))
         elif self._column == Column.LAST_CONTACT:
             rows = rows[::-1]  # the core gives newest first; ascending means oldest first
-        if self._order == Qt.SortOrder.DescendingOrder:
+        if self._order == Qt.SortOrder.DescendingOrder and self._column != Column.NAME:
             rows = rows[::-1]
         self.beginResetModel()
         self.today = clock.today()
-        self._rows = rows
+        self._rows = list(rows)
+        self._more = more
         self.endResetModel()
+
+    def _page(self, offset: int) -> tuple[CustomerRow, ...]:
+        """PAGE + 1 rows in name order from ``offset`` (the extra one says more follow)."""
+        return customers.list_rows(self._query, sort="name", limit=PAGE + 1, offset=offset,
+                                   descending=self._order == Qt.SortOrder.DescendingOrder)
+
+    def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index) -> None:  # noqa: N802
+        if parent.isValid() or not self._more:
+            return
+        page = self._page(len(self._rows))
+        self._more = len(page) > PAGE
+        page = page[:PAGE]
+        if not page:
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column not in tuple(Column):
@@ -106,6 +143,8 @@ class CustomerListModel(QAbstractTableModel):
         self.reload()
 
     def row_of(self, customer_id: int) -> int:
+        """The row of a customer among the rows loaded so far (-1: not loaded, or filtered
+        out)."""
         for i, row in enumerate(self._rows):
             if row.id == customer_id:
                 return i
@@ -142,8 +181,8 @@ class CustomerListModel(QAbstractTableModel):
             Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None  # painting asks ~10 roles per cell: answer the others at once
         row, column = self._rows[index.row()], index.column()
         overdue = row.overdue(self.today)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -277,8 +316,23 @@ class CustomerListPanel(QWidget):
         header = t.horizontalHeader()
         for col in (Column.NAME, Column.COMPANY):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-        for col in (Column.LAST_CONTACT, Column.DUE):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths that fit the longest text these columns can show: ResizeToContents
+        # would call data() on every loaded row after each filter keystroke.
+        bold = QFont(t.font())
+        bold.setBold(True)
+        bold_fm = QFontMetrics(bold)
+        samples = {
+            Column.LAST_CONTACT: [words.tr("never"), words.tr("today"),
+                                  words.tr("%n d ago", 9999)],
+            Column.DUE: ["⚠ " + words.tr("overdue %n d", 9999), words.tr("in %n d", 9999),
+                         words.tr("today")],
+        }
+        for col, texts in samples.items():
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            width = max([bold_fm.horizontalAdvance(x) for x in texts] +
+                        [header.fontMetrics().horizontalAdvance(title) + 24])
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            t.setColumnWidth(col, width + 16)
         t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header.setHighlightSections(False)
         t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 10)

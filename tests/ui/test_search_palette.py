@@ -3,11 +3,10 @@ Enter open the customer scrolled to the conversation or the detail; nothing type
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from typing_helpers import type_text
 
@@ -17,7 +16,6 @@ from relnotebook.core.clock import today
 from relnotebook.ui.app import create_main_window
 from relnotebook.ui.search_palette import HitRole, SearchPalette, SearchResultsModel
 from relnotebook.ui.timeline import PAGE, Role
-
 
 HOCKEY = "Season talk\n+family: son plays #hockey on Saturdays\n[ ] send the tickets by Friday\n"
 

@@ -1,0 +1,171 @@
+"""Guards for what the benchmark (tests/benchmarks, issue 9) depends on, fast enough for
+every run: views cost a constant number of queries whatever the number of rows, and the
+queries behind them are answered from indexes, never by scanning a whole table."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playhouse.test_utils import count_queries
+
+from relnotebook.core import briefing, conversations, customers, db, search
+
+DAY = date(2026, 3, 2)
+NOTE = "Call about #pricing\n[ ] send the quote by Friday\n? ask about volumes\n+pet: dog"
+
+
+def _add(name: str) -> int:
+    return customers.create(name, company="Acme")[0].id
+
+
+def _log_many(cid: int, n: int) -> None:
+    for i in range(n):
+        conversations.log(cid, NOTE, at=DAY - timedelta(days=i))
+
+
+def _queries(action) -> int:
+    with count_queries() as counter:
+        action()
+    return counter.count
+
+
+@pytest.fixture
+def fast(notebook):
+    """The notebook without fsyncs: these tests count queries, not durability."""
+    db.database.pragma("synchronous", "off")
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One notebook for the read-only tests of this module (built once)."""
+    db.open_notebook(tmp_path_factory.mktemp("structure") / "notebook.sqlite")
+    db.database.pragma("synchronous", "off")
+    few, many = _add("Few Conversations"), _add("Many Conversations")
+    _log_many(few, 1)
+    _log_many(many, 50)
+    yield few, many
+    db.close_notebook()
+
+
+@pytest.fixture
+def one_and_fifty(shared):
+    """A customer with 1 conversation and one with 50 (records on each)."""
+    path = db.current_path()
+    if not db.is_open() or path is None or path.parent.name[:9] != "structure":
+        pytest.fail("the shared notebook was closed by another fixture")
+    return shared
+
+
+def test_brief_costs_the_same_queries_for_1_and_50_conversations(one_and_fifty):
+    few, many = one_and_fifty
+    counts = [_queries(lambda c=c: briefing.brief_for(c, DAY)) for c in (few, many)]
+    assert counts[0] == counts[1]
+
+
+def test_timeline_page_costs_the_same_queries_for_1_and_50_conversations(one_and_fifty):
+    few, many = one_and_fifty
+    counts = [_queries(lambda c=c: conversations.timeline(c, limit=100)) for c in (few, many)]
+    assert counts[0] == counts[1]
+    assert len(conversations.timeline(many, limit=100)) == 50
+
+
+# --- indexes -------------------------------------------------------------------------------
+
+# (table, leading columns): what the list, the brief, the timeline and search rely on.
+INDEXES = [
+    ("customer", ("name_fold",)),  # the list's order and name lookups
+    ("customer", ("last_reached_at",)),  # sort by last contact
+    ("customer", ("archived",)),
+    ("conversation", ("customer_id", "happened_at")),  # timeline, brief, last reached
+    ("conversation_participant", ("customer_id",)),  # conversations with others present
+    ("conversation_participant", ("conversation_id",)),
+    ("conversation_topic", ("conversation_id",)),  # topics of a page of conversations
+    ("follow_up", ("customer_id",)),
+    ("follow_up", ("conversation_id",)),
+    ("follow_up", ("due",)),  # today's agenda
+    ("question", ("customer_id",)),
+    ("personal_detail", ("customer_id",)),
+    ("personal_detail", ("month", "day")),  # birthdays coming up
+    ("sales_fact", ("customer_id",)),
+    ("style_note", ("customer_id",)),
+    ("unsaid", ("customer_id",)),
+    ("thoughtful_thing", ("customer_id",)),
+    ("purchase", ("customer_id",)),
+    ("contact_point", ("customer_id",)),
+    ("topic", ("fold",)),
+]
+
+
+def _index_columns(table: str) -> list[tuple[str, ...]]:
+    found = []
+    for row in db.database.execute_sql(f"PRAGMA index_list('{table}')").fetchall():
+        name = row[1]
+        cols = tuple(r[2] for r in db.database.execute_sql(f"PRAGMA index_info('{name}')"))
+        found.append(cols)
+    return found
+
+
+@pytest.mark.parametrize(("table", "columns"), INDEXES)
+def test_index_exists(one_and_fifty, table, columns):
+    indexes = _index_columns(table)
+    assert any(cols[:len(columns)] == columns for cols in indexes), (table, columns, indexes)
+
+
+def test_search_index_is_fts5_with_prefix_indexes(one_and_fifty):
+    sql = db.database.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE name = 'search_index'").fetchone()[0]
+    assert "fts5" in sql.lower()
+    assert "prefix" in sql.lower()  # 2- and 3-letter prefixes stay fast
+
+
+def _plan(sql: str, params: tuple = ()) -> str:
+    rows = db.database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+    return "\n".join(str(r[-1]) for r in rows)
+
+
+def _sql(query) -> tuple[str, tuple]:
+    sql, params = query.sql()
+    return sql, tuple(params)
+
+
+@pytest.mark.parametrize("what", ["timeline", "count", "brief"])
+def test_per_customer_queries_use_indexes(one_and_fifty, what):
+    """No full scan of the conversation table to show one customer."""
+    from relnotebook.core.models import Conversation, ConversationParticipant
+
+    _, cid = one_and_fifty
+    with_them = ConversationParticipant.select(ConversationParticipant.conversation).where(
+        ConversationParticipant.customer == cid)
+    query = {
+        "timeline": Conversation.select().where(
+            (Conversation.customer == cid) | Conversation.id.in_(with_them))
+        .order_by(Conversation.happened_at.desc(), Conversation.id.desc()).limit(100),
+        "count": Conversation.select().where(
+            (Conversation.customer == cid) | Conversation.id.in_(with_them)),
+        "brief": Conversation.select(Conversation.id).where(Conversation.customer == cid),
+    }[what]
+    plan = _plan(*_sql(query))
+    assert "SCAN conversation" not in plan.replace("SCAN conversation_", ""), plan
+
+
+# --- on a notebook of their own (these write; they come last: the shared one is closed)
+
+
+def test_list_rows_costs_the_same_queries_for_1_and_50_customers(fast):
+    _add("Customer 0")
+    one = _queries(customers.list_rows)
+    for n in range(1, 50):
+        _add(f"Customer {n}")
+    assert _queries(customers.list_rows) == one
+
+
+def test_search_costs_the_same_queries_for_1_and_50_hits(fast):
+    cid = _add("Hockey Fan")
+    conversations.log(cid, "first talk about hockey", at=DAY)
+    one = _queries(lambda: search.search("hockey"))
+    for i in range(60):
+        conversations.log(cid, f"more hockey {i}", at=DAY - timedelta(days=i + 1))
+    assert len(search.search("hockey")) == 50
+    assert _queries(lambda: search.search("hockey")) == one
