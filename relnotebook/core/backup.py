@@ -79,7 +79,7 @@ def backup(*, now: datetime | None = None, folder: Path | None = None) -> Backup
     if source_path is None:
         raise StorageError("missing", path="(no notebook open)")
     moment = now or datetime.now(UTC).replace(tzinfo=None)
-    folder = folder or backups_dir(settings.notebook_uuid())
+    folder = private_dir(folder) if folder else backups_dir(settings.notebook_uuid())
     info = _write_backup(database.connection(), source_path.stem, folder, moment)
     rotate(folder, today=moment.date())
     return info
@@ -224,21 +224,18 @@ def restore(backup_path: Path, notebook_path: Path, *, now: datetime | None = No
 
 def reapply_erasures(uuids: list[str]) -> int:
     """Erase again every customer whose uuid was erased; record the erasures. Returns count."""
+    from .erase import erase_customer
     from .models import Customer, Erasure
 
     count = 0
     for uuid in uuids:
         customer = Customer.get_or_none(Customer.uuid == uuid)
         if customer is not None:
-            try:
-                from .erase import erase_customer
-            except ImportError:  # erase arrives with the import/export work
-                with database.atomic():
-                    customer.delete_instance()
-            else:
-                erase_customer(customer.id)
+            erase_customer(customer.id, vacuum=False)  # one VACUUM below serves them all
             count += 1
         Erasure.get_or_create(customer_uuid=uuid)
+    if count:
+        database.execute_sql("VACUUM")  # no readable trace left in free pages
     return count
 
 
