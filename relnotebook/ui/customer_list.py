@@ -150,6 +150,17 @@ class CustomerListModel(QAbstractTableModel):
                 return i
         return -1
 
+    def load_until(self, customer_id: int, most: int = 20_000) -> int:
+        """The customer's row, reading further pages until it is loaded (at most ``most``
+        rows: a customer opened from Today or the palette gets highlighted in the list)."""
+        row = self.row_of(customer_id)
+        while row < 0 and self._more and len(self._rows) < most:
+            start = len(self._rows)
+            self.fetchMore(QModelIndex())
+            row = next((i for i in range(start, len(self._rows))
+                        if self._rows[i].id == customer_id), -1)
+        return row
+
     def customer_id(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
 
@@ -399,7 +410,7 @@ class CustomerListPanel(QWidget):
 
     def select(self, customer_id: int | None) -> bool:
         """Make ``customer_id`` the current row (no signal); False when it is not listed."""
-        row = -1 if customer_id is None else self.model.row_of(customer_id)
+        row = -1 if customer_id is None else self.model.load_until(customer_id)
         self._quiet, was = True, self._quiet
         try:
             if row < 0:

@@ -141,3 +141,17 @@ def test_last_contact_column_counts_days(panel, people):
         today() - timedelta(days=10)
     assert model.index(model.row_of(people["Anna Smith"]), Column.LAST_CONTACT).data() == "never"
     assert isinstance(model.index(row, Column.DUE).data(Role.DUE), date)
+
+
+def test_a_customer_beyond_the_first_page_is_highlighted_when_opened(qtbot, notebook):
+    """Opening someone from Today or the palette highlights them even deep in a long list."""
+    from relnotebook.ui.bus import EventBus
+    from relnotebook.ui.customer_list import PAGE, CustomerListPanel
+
+    ids = [customers.create(f"Person {n:04d}")[0].id for n in range(PAGE * 2 + 10)]
+    panel = CustomerListPanel(EventBus())
+    qtbot.addWidget(panel)
+    assert panel.model.rowCount() <= PAGE
+    assert panel.select(ids[-1])
+    current = panel.table.currentIndex()
+    assert panel.model.customer_id(current.row()) == ids[-1]
