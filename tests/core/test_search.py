@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import sqlite3
 from datetime import datetime, timedelta
@@ -197,6 +198,44 @@ def test_single_letter_last_word_is_a_whole_word(notebook):
     conv = talk(ana, "plan b agreed")
     assert found("b") == [(Kind.CONVERSATION, conv.id)]
     assert search.parse("h").match == '"h"'
+
+
+def test_long_prefixes_are_exact_and_newest_first(notebook):
+    """Past 3 letters candidates come from the prefix index and are checked in Python; the
+    result must equal what FTS5's own (slower) prefix query returns, in the same order."""
+    ana = customer("Ana Lund")
+    words = ["meet", "meeting", "meetings", "meek", "melt", "meeting-room", "Meetingpoint",
+             "MEETİNG", "son", "plays", "play", "Mé"]
+    rnd = random.Random(4)
+    for i in range(400):  # many "mee…" candidates that are not "meeti…"
+        when = datetime(2020, 1, 1) + timedelta(hours=rnd.randrange(50000))
+        talk(ana, " ".join(rnd.choices(words, k=rnd.randrange(1, 6))) + f" n{i}", when=when)
+    for query in ["meeti", "meeting", "meetin", "meetings", "son pla", '"son pla', "melts",
+                  "meetingp", "mé"]:
+        expected = [r[0] for r in db.database.execute_sql(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC",
+            (search.parse(query).match,))]
+        for limit in (1, 7, 50, 1000):
+            hits = search.search(query, limit=limit)
+            assert [h.ref_id for h in hits] == [(r >> 4) & 0xFFFFFFFF for r in expected][:limit]
+
+
+def test_a_rare_long_prefix_behind_many_candidates_is_found(notebook):
+    ana = customer("Ana Lund")
+    old = talk(ana, "the meetinghouse", when=datetime(2020, 1, 1))
+    for day in range(search._CHECK_MAX + 50):
+        talk(ana, "meet me", when=datetime(2021, 1, 1) + timedelta(days=day))
+    assert found("meetingh") == [(Kind.CONVERSATION, old.id)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.text(alphabet="aeøæßłmnéeiu", min_size=1, max_size=4))
+def test_quick_check_agrees_with_fold(text, word):
+    wanted = fold(word)
+    if not wanted or not re.fullmatch(r"[^\W_]+", wanted):
+        return
+    tokens = re.findall(r"[^\W_]+", fold(text))
+    assert search._holds(text, (wanted,)) == any(t.startswith(wanted) for t in tokens)
 
 
 def test_phrases(notebook):

@@ -68,8 +68,11 @@ def statements():
         yield f"CREATE TRIGGER search_{t}_ad AFTER DELETE ON {t} BEGIN {drop} END"
         yield (f"CREATE TRIGGER search_{t}_au AFTER UPDATE OF {', '.join(watched)} ON {t} "
                f"WHEN {changed} BEGIN {drop} {add} END")
-        yield (f"INSERT INTO search_index(rowid, body) "
-               f"SELECT {_rowid(code, at, 't')}, {_body(cols, 't')} FROM {t} AS t")
+        # In rowid order (FTS5 flushes its pending terms whenever a rowid goes backwards),
+        # sorting ids only and folding afterwards (LIMIT -1 keeps the subquery's ORDER BY).
+        yield (f"INSERT INTO search_index(rowid, body) SELECT o.r, {_body(cols, 't')} FROM "
+               f"(SELECT id, {_rowid(code, at, 't')} AS r FROM {t} AS t ORDER BY r LIMIT -1) "
+               f"AS o JOIN {t} AS t ON t.id = o.id")
 
 
 def up(migrator, db):
