@@ -30,6 +30,7 @@ import math
 import multiprocessing
 import os
 import random
+import signal
 import sys
 import threading
 import time as _time
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from . import db
+from . import db, search
 from . import demo_data as D
 from .dates import parse_due_phrase
 from .errors import NotebookError, StorageError, ValidationError
@@ -65,7 +66,6 @@ from .models import (
     Topic,
     Unsaid,
 )
-from .search import SOURCES
 from .text import fold
 
 DAY = 86400
@@ -168,6 +168,9 @@ def generate(path: str | os.PathLike[str], customers: int = 200, seed: int = 1,
                 _run_forked(writer, args, progress, cancel)
             else:
                 _Generator(writer.write, *args).run(progress, cancel)
+            search.rebuild()  # one ordered pass; reinstalls the triggers dropped by _bulk_mode
+        if progress is not None:
+            progress(customers, customers)
         counts = tuple((m._meta.table_name, writer.counts[m]) for m in COLUMNS)
     except BaseException:
         db.close_notebook()
@@ -196,13 +199,16 @@ def _run_forked(writer: _Writer, args: tuple, progress, cancel) -> None:
         while True:
             if cancel is not None and cancel():
                 raise DemoCancelled()
-            message = receiver.recv()
+            try:
+                message = receiver.recv()
+            except EOFError:
+                message = ("error", f"exit code {child.exitcode}")
             if message[0] == "end":
                 return
             if message[0] == "error":
                 raise RuntimeError(f"demo generator failed: {message[1]}")
             writer.write(message[1])
-            if progress is not None:
+            if progress is not None and message[2] < args[-1]:
                 progress(message[2], args[-1])
     finally:
         receiver.close()
@@ -212,19 +218,32 @@ def _run_forked(writer: _Writer, args: tuple, progress, cancel) -> None:
 
 
 def _child(sender, args: tuple) -> None:
+    """The forked generator: Ctrl+C is the parent's to handle (it ends this process)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _Generator(lambda batch, done: sender.send(("rows", batch, done)), *args).run(None, None)
         sender.send(("end",))
+    except OSError:
+        pass  # the parent stopped reading: it is cancelling or failing on its own
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
-        sender.send(("error", repr(exc)))
+        with contextlib.suppress(OSError):
+            sender.send(("error", repr(exc)))
     finally:
         sender.close()
 
 
 @contextlib.contextmanager
 def _bulk_mode():
-    """A brand-new file may skip fsyncs while it is filled; full durability after."""
+    """A brand-new file may skip fsyncs while it is filled; full durability after.
+
+    The search index's triggers are dropped meanwhile: fed row by row in batches, FTS5
+    makes thousands of small segments to merge (2-3 times the work of ``search.rebuild()``,
+    which indexes each table in one ordered pass and puts the triggers back).
+    """
     database = db.database
+    for source in search.SOURCES:
+        for name in source.triggers():
+            database.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')
     database.pragma("synchronous", "off")
     database.pragma("cache_size", -262144)
     try:
@@ -244,30 +263,13 @@ def _clock() -> list[str]:
 _fold = functools.lru_cache(maxsize=1 << 16)(fold)  # note texts repeat: fold each once
 _BATCH_ROWS = 60_000  # rows per transaction (and per message from a forked generator)
 _PARALLEL_FROM = 100_000  # conversations from which a forked process generates the rows
-# Parameters per INSERT statement: one statement (and so one FTS5 segment flush, see
-# _Writer) per few hundred rows, well under SQLite's limit of 32,766.
+# Parameters per INSERT statement: a few hundred rows, well under SQLite's limit of 32,766.
 _MAX_PARAMS = 8000
 
 
-def _minute_then_id(index: int) -> Callable[[tuple], tuple]:
-    return lambda row: (row[index][:16], row[0])
-
-
-# Rows of a table the search index covers go out in search-rowid order (see _Writer).
-_SORT_KEYS = tuple(
-    next((_minute_then_id(COLUMNS[m].split().index(s.at)) for s in SOURCES if s.model is m), None)
-    for m in COLUMNS)
-
-
 class _Writer:
-    """Writes batches of row tuples as multi-row INSERTs, parents first.
-
-    Both for the search index's triggers (migration 0003): FTS5 writes its pending terms out
-    as a new segment at every statement savepoint (so ``executemany``, one statement per
-    row, would make a segment per row) and whenever a rowid is not larger than the last one
-    (so the generator hands rows of an indexed table over in search-rowid order, minute of
-    the indexed moment then id, rather than customer by customer: ``_SORT_KEYS``).
-    """
+    """Writes batches of row tuples as multi-row INSERTs (a few hundred rows a statement),
+    parents first, one transaction a batch."""
 
     def __init__(self) -> None:
         self.counts = dict.fromkeys(COLUMNS, 0)
@@ -301,6 +303,8 @@ class _Writer:
 
 
 class _Generator:
+    """Makes every row, in order, from one ``random.Random(seed)``; touches no database."""
+
     def __init__(self, deliver: Callable[[tuple, int], None], seed: int, today: date, per: int,
                  big: int, total: int) -> None:
         rng = random.Random(seed)
@@ -358,9 +362,6 @@ class _Generator:
     def flush(self, done: int) -> None:
         """Hand the buffered rows over (to the writer, or to the parent process)."""
         batch, self.rows = self.rows, tuple([] for _ in COLUMNS)
-        for rows, key in zip(batch, _SORT_KEYS, strict=True):
-            if key is not None:
-                rows.sort(key=key)
         self.add.update(zip(COLUMNS, (rows.append for rows in self.rows), strict=True))
         self.deliver(batch, done)
 
@@ -383,7 +384,7 @@ class _Generator:
             done += min(size, total - done)
             if sum(map(len, self.rows)) >= _BATCH_ROWS:
                 self.flush(done)
-            if progress is not None and (done >= next_report or done == total):
+            if progress is not None and next_report <= done < total:
                 progress(done, total)
                 next_report = done + step
         if total:
@@ -393,8 +394,6 @@ class _Generator:
         self.row(Draft, self.base - 3 * DAY + 9 * 3600, None, note,
                  self.ts(self.base - 3 * DAY + 9 * 3600), self.ts(self.base - 3 * DAY + 9 * 3660))
         self.flush(total)
-        if progress is not None and total == 0:
-            progress(0, 0)
 
     def account(self, position: int, size: int) -> None:
         """One company with 1-3 contacts; colleagues sometimes sit in on each other's meetings."""

@@ -117,6 +117,33 @@ def test_sizes_and_one_big_customer(tmp_path):
     assert demo.default_conversations(5000) == 20 and demo.default_conversations(5001) == 10
 
 
+def test_the_search_index_is_complete_and_kept_in_sync(made):
+    """Built once at the end (``search.rebuild()``), with the triggers back in place."""
+    from relnotebook.core import search
+
+    db.open_notebook(made[0], create=False)
+    try:
+        assert search.check() == []
+        name = db.database.execute_sql("SELECT full_name FROM customer WHERE id = 3").fetchone()[0]
+        assert any(hit.customer_id == 3 for hit in search.search(name))
+    finally:
+        db.close_notebook()
+
+
+def test_the_schema_is_that_of_any_new_notebook(made, tmp_path):
+    db.open_notebook(tmp_path / "plain.sqlite")
+    db.close_notebook()
+
+    def schema(path):
+        conn = sqlite3.connect(path)
+        try:
+            return sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+        finally:
+            conn.close()
+
+    assert schema(made[0]) == schema(tmp_path / "plain.sqlite")
+
+
 # --- determinism ------------------------------------------------------------------------
 
 
@@ -199,6 +226,7 @@ def test_conversations_look_like_a_reps_two_years(con):
     assert {"them", "both", "me"} <= {r["talk"] for r in rows}
     days = [_day(r["happened_at"]) for r in rows]
     assert min(days) >= TODAY - timedelta(days=2 * 366) and max(days) < TODAY
+    assert all(day.weekday() < 5 for day in days)
 
 
 def test_no_moment_after_today(con):
