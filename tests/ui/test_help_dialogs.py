@@ -8,27 +8,20 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTextBrowser
+from PySide6.QtWidgets import QLabel, QLineEdit, QTextBrowser
 from typing_helpers import type_text
+from window_helpers import shown_window
 
 from relnotebook import __version__
 from relnotebook.core import customers, paths
 from relnotebook.ui import help_dialogs
-from relnotebook.ui.app import create_main_window
 from relnotebook.ui.help_dialogs import AboutDialog, ShortcutsDialog, gather, plain
 
 
 @pytest.fixture
 def window(qtbot, notebook):
     customers.create("Zoë Ångström", company="Ångström AB")
-    win = create_main_window(notebook)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    return win
+    return shown_window(qtbot, notebook)
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from typing_helpers import type_text
+from window_helpers import shown_window
 
 from relnotebook.core import conversations, customers, search
 from relnotebook.core.changes import Kind
 from relnotebook.core.clock import today
-from relnotebook.ui.app import create_main_window
 from relnotebook.ui.search_palette import HitRole, SearchPalette, SearchResultsModel
 from relnotebook.ui.timeline import PAGE, Role
 
@@ -42,14 +42,7 @@ def busy(people):
 
 @pytest.fixture
 def window(qtbot, notebook, people):
-    win = create_main_window(notebook)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    return win
+    return shown_window(qtbot, notebook)
 
 
 @pytest.fixture

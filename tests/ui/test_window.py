@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 from typing_helpers import type_text
+from window_helpers import shown_window
 
 from relnotebook.core import conversations, customers
 from relnotebook.core.clock import today
@@ -36,14 +37,7 @@ def people(notebook):
 
 @pytest.fixture
 def window(qtbot, notebook, people):
-    win = create_main_window(notebook)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    return win
+    return shown_window(qtbot, notebook)
 
 
 def anchor_point(browser, href: str) -> QPoint:
