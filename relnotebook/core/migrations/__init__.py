@@ -10,9 +10,10 @@ the same steps every time, whatever the models look like today.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from peewee import SqliteDatabase
-from playhouse.migrations import Runner
+if TYPE_CHECKING:
+    from peewee import SqliteDatabase
 
 MIGRATIONS_DIR = Path(__file__).parent
 LATEST_VERSION = max(int(p.name[:4]) for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))
@@ -20,6 +21,10 @@ LATEST_VERSION = max(int(p.name[:4]) for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-
 
 def upgrade(db: SqliteDatabase, target: int | None = None) -> list[str]:
     """Apply the pending steps (up to ``target``), each in its own transaction."""
+    # Imported here: opening an up-to-date notebook (every CLI verb) never needs the runner,
+    # which pulls in logging and inspect (~8 ms of a fresh `relnotebook brief`).
+    from playhouse.migrations import Runner
+
     runner = Runner(db, str(MIGRATIONS_DIR))
     names = [m.name for m in runner.migrations()]
     target_name = None
