@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from dated_notebook import CREATED, TODAY, add_customer, day, talk
 
 from relnotebook.core import brief_render, conversations, customers, settings
 from relnotebook.core.agenda import next_date
@@ -16,7 +17,6 @@ from relnotebook.core.clock import noon_utc
 from relnotebook.core.errors import NotFound
 from relnotebook.core.models import (
     Conversation,
-    Customer,
     FollowUp,
     PersonalDetail,
     Purchase,
@@ -27,30 +27,6 @@ from relnotebook.core.models import (
     ThoughtfulThing,
     Unsaid,
 )
-
-TODAY = date(2026, 3, 10)  # 2026 is not a leap year
-CREATED = date(2025, 1, 1)
-
-
-def day(offset: int) -> date:
-    """``offset`` days after TODAY (negative: before)."""
-    return TODAY + timedelta(days=offset)
-
-
-def add_customer(name: str = "Zoë Ångström", created: date = CREATED, **fields: Any) -> int:
-    view, _ = customers.create(name, **fields)
-    Customer.update(created_at=noon_utc(created)).where(Customer.id == view.id).execute()
-    return view.id
-
-
-def talk(cid: int, on: date, **fields: Any) -> Conversation:
-    """A conversation at noon on ``on``; keeps ``last_reached_at`` as the service does."""
-    conv = Conversation.create(customer=cid, happened_at=noon_utc(on), **fields)
-    last = (Conversation.select().where((Conversation.customer == cid) & Conversation.reached)
-            .order_by(Conversation.happened_at.desc()).first())
-    Customer.update(last_reached_at=last.happened_at if last else None).where(
-        Customer.id == cid).execute()
-    return conv
 
 
 def record(model: Any, cid: int, conv: Conversation | None = None, text: str = "x",
