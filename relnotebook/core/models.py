@@ -49,7 +49,7 @@ class Customer(BaseModel):
     family_name = TextField(default="")
     prefix = TextField(default="")
     nickname = TextField(default="")
-    name_fold = TextField(index=True)  # fold(full_name): name matching and the list filter
+    name_fold = TextField()  # fold(full_name); indexed with the list columns (migration 0005)
     company = TextField(default="")
     department = TextField(default="")
     company_fold = TextField(default="")
@@ -61,7 +61,7 @@ class Customer(BaseModel):
     met_where = TextField(default="")
     introduced_by = TextField(default="")
     about = TextField(default="")
-    archived = BooleanField(default=False, index=True)
+    archived = BooleanField(default=False)  # not indexed: see migration 0005
     # Denormalised: the last *reached* conversation (as main customer or participant), kept by
     # the conversations service so the list sorts and filters 100k customers without a join.
     last_reached_at = DateTimeField(null=True, index=True)

@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     for folder in ("relnotebook", "tests/benchmarks"):
         compileall.compile_dir(ROOT / folder, quiet=1)
     cached = notebooks.ensure(size, args.seed, log)
-    work = notebooks.CACHE / f"work-{cached.name}"
+    work = notebooks.CACHE / f"work-{os.getpid()}-{cached.name}"  # runs may overlap
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(cached, work)

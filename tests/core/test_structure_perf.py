@@ -75,9 +75,8 @@ def test_timeline_page_costs_the_same_queries_for_1_and_50_conversations(one_and
 
 # (table, leading columns): what the list, the brief, the timeline and search rely on.
 INDEXES = [
-    ("customer", ("name_fold",)),  # the list's order and name lookups
+    ("customer", ("name_fold", "id", "company_fold", "archived")),  # the list and its filter
     ("customer", ("last_reached_at",)),  # sort by last contact
-    ("customer", ("archived",)),
     ("conversation", ("customer_id", "happened_at")),  # timeline, brief, last reached
     ("conversation_participant", ("customer_id",)),  # conversations with others present
     ("conversation_participant", ("conversation_id",)),
@@ -148,6 +147,42 @@ def test_per_customer_queries_use_indexes(one_and_fifty, what):
     }[what]
     plan = _plan(*_sql(query))
     assert "SCAN conversation" not in plan.replace("SCAN conversation_", ""), plan
+
+
+def _plans_of(action, monkeypatch) -> list[str]:
+    """The query plan of every statement ``action`` runs."""
+    seen: list[tuple[str, tuple]] = []
+    run = db.database.execute_sql
+
+    def record(sql, params=None, *args, **kwargs):
+        seen.append((sql, tuple(params or ())))
+        return run(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db.database, "execute_sql", record)
+    action()
+    monkeypatch.undo()
+    return [_plan(sql, params) for sql, params in seen if sql.lstrip().upper()[:6] == "SELECT"]
+
+
+@pytest.mark.parametrize("fragment", ["m", "kov"])
+def test_list_filter_reads_only_its_index(one_and_fifty, monkeypatch, fragment):
+    """Typing in the filter walks one index in name order and never reads the table to
+    test a name (a rare fragment among 100,000 names cost 50 ms that way)."""
+    plans = _plans_of(lambda: customers.list_rows(fragment, limit=250), monkeypatch)
+    list_plans = [p for p in plans if "setting" not in p]
+    assert list_plans
+    # SQLite tests the name and company on the index entry and reads the table row only
+    # for the names that match.
+    assert all("INDEX customer_name_fold_list" in p for p in list_plans), plans
+
+
+def test_a_name_is_looked_up_by_its_index(one_and_fifty, monkeypatch):
+    """``brief NAME`` finds the name with an index search, not by scanning every active
+    customer (an index on ``archived`` once lured SQLite into that)."""
+    plans = _plans_of(lambda: customers.resolve_id("Many Conversations"), monkeypatch)
+    name_plans = [p for p in plans if "setting" not in p]
+    assert name_plans and all(p.startswith("SEARCH") and "(name_fold=?)" in p
+                              for p in name_plans), plans
 
 
 # --- on a notebook of their own (these write; they come last: the shared one is closed)
