@@ -2,6 +2,11 @@
 
 The core speaks in codes with parameters (DESIGN.md §2); this module turns them into
 sentences through ``tr()`` so they can be translated. Plurals use Qt's ``%n``.
+
+English is the source language, and Qt picks a plural form only from a loaded translation:
+without one, ``tr("overdue by %n days", 1)`` reads "overdue by 1 days". ``ENGLISH_ONE``
+holds the singular of every ``%n`` text, used when no translator changed the text; a test
+finds every ``%n`` text given to ``tr`` in the window and fails when one is missing here.
 """
 
 from __future__ import annotations
@@ -14,9 +19,43 @@ from PySide6.QtCore import QCoreApplication, QDate, QLocale
 CONTEXT = "relnotebook"
 
 
+ENGLISH_ONE: dict[str, str] = {
+    "%n already there": "%n already there",
+    "%n customers to contact": "%n customer to contact",
+    "%n d ago": "%n d ago",
+    "%n days ago": "%n day ago",
+    "%n logged conversations": "%n logged conversation",
+    "%n merged into customers you have": "%n merged into a customer you have",
+    "%n min": "%n min",
+    "%n new customers": "%n new customer",
+    "%n purchases in all": "%n purchase in all",
+    "%n records": "%n record",
+    "%n skipped": "%n skipped",
+    "%n were already there": "%n was already there",
+    "&Import %n contacts": "&Import %n contact",
+    "(every %n days)": "(every day)",
+    "Added %n customers": "Added %n customer",
+    "Conversations (%n)": "Conversations (%n)",
+    "The %n newest are shown; type more to narrow them down.":
+        "The newest is shown; type more to narrow it down.",
+    "Writing %n contacts into the notebook…": "Writing %n contact into the notebook…",
+    "due in %n days": "due in %n day",
+    "every %n days": "every day",
+    "in %n d": "in %n d",
+    "in %n days": "in %n day",
+    "merged %n into customers you had": "merged %n into a customer you had",
+    "overdue %n d": "overdue %n d",
+    "overdue by %n days": "overdue by %n day",
+}
+"""The singular (n == 1) of each ``%n`` text, for when no translation is loaded."""
+
+
 def tr(text: str, n: int = -1) -> str:
     """Translate ``text``; with ``n``, Qt's plural forms and ``%n`` apply."""
-    return QCoreApplication.translate(CONTEXT, text, None, n)
+    translated = QCoreApplication.translate(CONTEXT, text, None, n)
+    if n == 1 and translated == text.replace("%n", "1") and text in ENGLISH_ONE:
+        return ENGLISH_ONE[text].replace("%n", "1")
+    return translated
 
 
 def fmt(text: str, /, **params: Any) -> str:
