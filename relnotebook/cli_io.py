@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +83,8 @@ def _import(p: argparse.ArgumentParser):
                         "phone:mobile=Handy gives a label); repeatable")
 
     def run(args: argparse.Namespace) -> int:
+        import tempfile
+
         from .core import paths
         from .core.io import SKIP, ImportFailed, merge
 
