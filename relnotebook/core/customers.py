@@ -217,6 +217,10 @@ def resolve_id(name: str, *, include_archived: bool = False) -> int:
     exact = list(query.where(Customer.name_fold == wanted))
     if len(exact) == 1:
         return exact[0].id
+    if not exact:
+        exact = _by_label(query, name)
+        if len(exact) == 1:
+            return exact[0].id
     if len(exact) > 1:
         raise AmbiguousName(name=name, candidates=[_label(c) for c in exact])
     # Prefix of the whole folded name, or of any word in it. The SQL narrows by the first
@@ -243,6 +247,21 @@ def _prefix_match(name_fold: str, wanted: str) -> bool:
         if any(" ".join(parts[i:]).startswith(wanted) for i in range(len(parts))):
             return True
     return False
+
+
+def _by_label(query: Any, text: str) -> list[Customer]:
+    """The customers a candidate copied from an "ambiguous" message names: "Name (Company)".
+    Either part may hold parentheses, so each " (" is tried as the split, first one first."""
+    text = text.strip()
+    at = text.find(" (") if text.endswith(")") else -1
+    while at > 0:
+        named, company = fold(text[:at]), fold(text[at + 2:-1])
+        found = list(query.where((Customer.name_fold == named)
+                                 & (Customer.company_fold == company)))
+        if found:
+            return found
+        at = text.find(" (", at + 1)
+    return []
 
 
 def _label(c: Customer) -> str:

@@ -216,6 +216,18 @@ def test_ambiguous_exact_name(notebook):
     assert sorted(info.value.params["candidates"]) == ["Anna Berg (Acme)", "Anna Berg (Globex)"]
 
 
+def test_a_candidate_copied_from_the_ambiguous_message_finds_that_customer(notebook):
+    acme = add("Anna Berg", company="Acme")
+    globex = add("Anna Berg", company="Globex Nordic (EU)")
+    with pytest.raises(AmbiguousName) as info:
+        customers.find("anna berg")
+    labels = info.value.params["candidates"]
+    assert {customers.find(label).id for label in labels} == {acme, globex}
+    assert customers.find("anna berg (ACME)").id == acme  # folded, like any name
+    with pytest.raises(NotFound):
+        customers.find("Anna Berg (Initech)")
+
+
 def test_exact_match_wins_even_when_it_is_a_prefix_of_others(notebook):
     exact = add("Li")
     add("Lisa Li")
