@@ -5,6 +5,10 @@ starting an event loop. ``run(args)`` is what ``relnotebook`` does without a ver
 ``--demo`` opens the demo notebook (built on first use); with no notebook given and none
 at the default place yet, the demo opens too, so a first start shows something real;
 ``--smoke`` shows the window, paints once and quits with 0.
+
+Start-up is lazy (issue 9): what is not on the first paint (the backup check, the drafts
+offer, tray reminders, an import asked for on the command line) starts after it
+(``MainWindow.after_first_paint``), and modules used only there are imported there.
 """
 
 from __future__ import annotations
@@ -16,15 +20,18 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ..core import db, paths
 from ..core.errors import NotebookError
 from ..core.storage_errors import classify
 from . import words
-from .main_window import MainWindow
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 DEMO_CUSTOMERS = 200
 DEMO_SEED = 1
@@ -36,6 +43,8 @@ def create_main_window(notebook_path: str | os.PathLike[str], *, demo: bool = Fa
 
     Raises ``StorageError`` when the file cannot be used (it is left untouched).
     """
+    from .main_window import MainWindow
+
     path = db.open_notebook(notebook_path)
     window = MainWindow(path, demo=demo, settings=settings)
     window.remember_recent(path)
@@ -67,6 +76,8 @@ def ensure_demo(parent: QWidget | None = None, *, show_progress: bool = True,
 
     dialog = None
     if show_progress and QApplication.instance() is not None:
+        from PySide6.QtWidgets import QProgressDialog
+
         dialog = QProgressDialog(words.tr("Writing the demo notebook…"), "", 0, DEMO_CUSTOMERS,
                                  parent)
         dialog.setCancelButton(None)
@@ -106,6 +117,8 @@ def _fail(message: str, smoke: bool) -> int:
     if smoke or QApplication.instance() is None:
         print(f"relnotebook: {message}", file=sys.stderr)
     else:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, words.tr("Relationship Notebook"), message)
     return 1
 
@@ -141,18 +154,16 @@ def run(args: argparse.Namespace) -> int:
             raise
         return _fail(words.error(known), smoke)
     window.show()
-    QTimer.singleShot(0, window.safety.start)  # the quick_check runs after the first paint
+    window.after_first_paint(lambda: window.safety.start())  # the quick_check
     if claim is not None and claim.instance is not None:
         window.instance = claim.instance
         claim.instance.activate_requested.connect(lambda file: (
             bring_forward(window), file and import_contacts(window, file)))
     if getattr(args, "contacts", None):
-        QTimer.singleShot(0, lambda: import_contacts(window, args.contacts))
+        window.after_first_paint(lambda: import_contacts(window, args.contacts))
     if not smoke:
-        QTimer.singleShot(0, lambda: _offer_drafts(window))
-        from . import reminders
-
-        window.reminders = reminders.start(window)  # type: ignore[attr-defined]
+        window.after_first_paint(lambda: _offer_drafts(window))
+        window.after_first_paint(lambda: _start_reminders(window))
     if smoke:
         def paint_once() -> None:
             window.grab()
@@ -181,6 +192,13 @@ def _look(app: QApplication) -> None:
     theme.apply()
 
 
+def _start_reminders(window: MainWindow) -> None:
+    """The tray icon and its timer (ui/reminders.py), once the window has been seen."""
+    from . import reminders
+
+    window.reminders = reminders.start(window)  # type: ignore[attr-defined]
+
+
 def import_contacts(window: MainWindow, file: str) -> None:
     """Start importing ``file`` (the import dialog, once it exists)."""
     opener = None
@@ -191,6 +209,8 @@ def import_contacts(window: MainWindow, file: str) -> None:
     except ImportError:
         pass
     if opener is None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(window, words.tr("Import"), words.fmt(
             "Importing {file} from the window is not available yet; run: relnotebook import "
             "{file}", file=file))

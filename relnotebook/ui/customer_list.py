@@ -4,6 +4,8 @@ The model holds ids and display tuples from ``customers.list_rows``. Filtering (
 DESIGN.md §6, done by the core) and sorting re-query and reset the model: no proxy model.
 In name order (the default) rows come a page at a time (``canFetchMore``/``fetchMore``),
 so 100,000 customers fill the list as fast as 200 and every filter keystroke reads one page.
+The panel reads its first page once, after the table is set up: setting the sort indicator
+only records the order until then (the list is on the first paint; issue 9).
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ class Column(IntEnum):
     DUE = 3
 
 
-PAGE = 250  # rows read at a time in name order (the list shows ~30)
+PAGE = 250  # rows read at a time in name order when scrolling
+FIRST_PAGE = 100  # rows read by a reload (start, filter keystroke): the list shows ~30-60;
+# the view fetches more (PAGE at a time) while its viewport is not full or scrolls to the end
 COMPANY_FROM = 470  # px of panel width under which the company column hides
 SORT_KEYS = {Column.NAME: "name", Column.LAST_CONTACT: "last_contact", Column.DUE: "due"}
 
@@ -81,6 +85,7 @@ class CustomerListModel(QAbstractTableModel):
         self._order = Qt.SortOrder.AscendingOrder
         self.today = clock.today()
         self.overdue_colour = QColor("#b3261e")
+        self._loaded = False  # until the first reload, sort() only records the order
 
     # --- loading -----------------------------------------------------------------------
 
@@ -96,9 +101,9 @@ class CustomerListModel(QAbstractTableModel):
         """Re-run the core's query (filter + sort) and reset."""
         more = False
         if self._column == Column.NAME:
-            rows = self._page(0)
-            more = len(rows) > PAGE
-            rows = rows[:PAGE]
+            rows = self._page(0, FIRST_PAGE)
+            more = len(rows) > FIRST_PAGE
+            rows = rows[:FIRST_PAGE]
         else:
             rows = customers.list_rows(self._query, sort=SORT_KEYS.get(self._column, "name"))
         if self._column == Column.COMPANY:
@@ -113,11 +118,12 @@ class CustomerListModel(QAbstractTableModel):
         self.today = clock.today()
         self._rows = list(rows)
         self._more = more
+        self._loaded = True
         self.endResetModel()
 
-    def _page(self, offset: int) -> tuple[CustomerRow, ...]:
-        """PAGE + 1 rows in name order from ``offset`` (the extra one says more follow)."""
-        return customers.list_rows(self._query, sort="name", limit=PAGE + 1, offset=offset,
+    def _page(self, offset: int, size: int = PAGE) -> tuple[CustomerRow, ...]:
+        """``size`` + 1 rows in name order from ``offset`` (the extra one says more follow)."""
+        return customers.list_rows(self._query, sort="name", limit=size + 1, offset=offset,
                                    descending=self._order == Qt.SortOrder.DescendingOrder)
 
     def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
@@ -140,7 +146,8 @@ class CustomerListModel(QAbstractTableModel):
         if column not in tuple(Column):
             return
         self._column, self._order = Column(column), order
-        self.reload()
+        if self._loaded:  # the view sets its sort indicator before the first load
+            self.reload()
 
     def row_of(self, customer_id: int) -> int:
         """The row of a customer among the rows loaded so far (-1: not loaded, or filtered

@@ -64,7 +64,7 @@ Confirm = Callable[[QWidget | None, str], bool]
 
 def install(win: MainWindow, file_menu: QMenu, actions: dict[str, QAction]) -> None:
     """Import and Export in the File menu (before Quit), and a Customer menu."""
-    from .import_dialog import choose_and_import
+    from .menus import import_contacts as choose_and_import  # imports the dialog when used
 
     def action(name: str, text: str, slot: Callable[[], Any], key: str = "") -> QAction:
         act = QAction(words.tr(text), win)

@@ -16,7 +16,8 @@ empty. The window works the same, with fewer pictures.
 
 UI icons are monochrome SVGs drawn in ``currentColor``. They are painted on demand at the
 exact size and device pixel ratio asked for (crisp at any scale), in the palette's text
-colour of the moment, so they follow a switch between light and dark at once.
+colour of the moment, so they follow a switch between light and dark at once. QtSvg is
+imported when the first one is painted: the window's first paint shows none.
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ import functools
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+
+if TYPE_CHECKING:
+    from PySide6.QtSvg import QSvgRenderer
 
 APP_ID = "io.github.relnotebook.RelationshipNotebook"
 """Reverse-DNS id: the .desktop file's name, the AppStream id and the icon's name."""
@@ -101,6 +105,9 @@ class SvgIconEngine(QIconEngine):
         return palette.color(group, role).name()
 
     def _renderer(self, colour: str) -> QSvgRenderer:
+        # QtSvg loads with the first icon painted (a menu opened), not with the window.
+        from PySide6.QtSvg import QSvgRenderer
+
         data = self.svg.replace(b"currentColor", colour.encode())
         return QSvgRenderer(QByteArray(data))
 

@@ -4,16 +4,25 @@ the note editor on the right (below, when the window is narrow), Today in place 
 The window wires panels to the event bus and to each other's *signals*; panels never call
 each other. Window state (geometry, splitters, last customer, recent notebooks) lives in
 QSettings. Menus and shortcuts are built by ``menus.build``.
+
+Starting fast (issue 9: the first paint within 1.3x a bare window at 100,000 customers): the
+constructor builds only what the first paint shows (list, header, brief, timeline, note
+editor, menus). Panels that are not on screen at start are built on first use and their
+modules imported then: the Today view (``today_view``), the welcome page of an empty notebook
+(``welcome``), the safety controller's workers (``safety``); dialogs (card, palette,
+preferences, import, backups, help) are imported by the menu actions that open them.
+``after_first_paint`` runs what must happen soon but not before the user sees the window.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
@@ -34,8 +43,12 @@ from .errors import guarded, show_error
 from .outside_writes import OutsideWrites
 from .timeline import TimelineView
 
+if TYPE_CHECKING:
+    from .safety import SafetyController
+
 log = logging.getLogger("relnotebook.ui")
 NARROW_BELOW = 1180  # px: the note editor moves below the centre under this width
+REMEMBER_AFTER_MS = 1500  # the last customer is written once browsing pauses this long
 MAX_RECENT = 8
 
 
@@ -83,16 +96,57 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.customer_id: int | None = None
         self.card_dialog: QWidget | None = None  # the open customer card, if any
+        self._today: QWidget | None = None  # built on first use (``today_view``)
+        self.welcome: QWidget | None = None  # built when an empty notebook shows it
+        self._safety: SafetyController | None = None  # built on first use (``safety``)
+        self._first_paint = _FirstPaint(self)
         self._build()
         self.outside_writes = OutsideWrites(self.bus, self)
         self.outside_writes.watch(self)
         from .menus import build
-        from .window_safety import attach
+        from .window_safety import add_banner
 
         self.instance: Any = None  # the single-instance claim, set by app.run
-        self.safety = attach(self)
+        self.read_only_banner = add_banner(self)
         self.actions_by_name = build(self)
         self._update_title()
+        # Backups and the check need the controller soon, not before the window is seen.
+        self.after_first_paint(lambda: self.safety)
+
+    # --- built on first use ----------------------------------------------------------------
+
+    @property
+    def today_view(self) -> QWidget:
+        """The Today view, built (and its module imported) the first time it is asked for:
+        it is not on screen at start, and its agenda is the slowest query of the app."""
+        if self._today is None:
+            self._today = self._make_today()
+            self.centre.insertWidget(1, self._today)  # index 1, after the customer page
+        return self._today
+
+    @property
+    def safety(self) -> SafetyController:
+        """The notebook's backups and checks (ui/safety.py), built on first use: the window
+        starts without importing the backup machinery; ``after_first_paint`` builds it."""
+        if self._safety is None:
+            from .window_safety import attach
+
+            self._safety = attach(self, self.read_only_banner)
+        return self._safety
+
+    @property
+    def has_painted(self) -> bool:
+        """Whether the window's first paint has happened, or the window has gone unpainted
+        for a while after it was shown (``after_first_paint`` work may be queued)."""
+        return self._first_paint.painted
+
+    def after_first_paint(self, callback: Callable[[], Any]) -> None:
+        """Call ``callback`` once the window's first paint has been flushed (at once, on the
+        next turn of the event loop, when it has been already). Work that must happen soon
+        but is not part of what the first paint shows goes here, so the user sees the window
+        first; nothing the window needs depends on it having run (a window never shown still
+        builds everything on first use)."""
+        self._first_paint.add(callback)
 
     # --- building ------------------------------------------------------------------------
 
@@ -123,13 +177,8 @@ class MainWindow(QMainWindow):
         page.setContentsMargins(0, 0, 0, 0)
         page.addWidget(self.header)
         page.addWidget(self.centre_splitter, 1)
-        self.today_view = self._make_today()
         self.centre = QStackedWidget(self)
         self.centre.addWidget(customer_page)
-        self.centre.addWidget(self.today_view)
-        self.welcome = self._make_welcome()
-        if self.welcome is not None:
-            self.centre.addWidget(self.welcome)
         self.editor = self._make_editor()
         self.work_splitter = _WorkSplitter(Qt.Orientation.Horizontal, self)
         self.work_splitter.setObjectName("workSplitter")
@@ -181,13 +230,18 @@ class MainWindow(QMainWindow):
         return welcome
 
     def _update_welcome(self) -> None:
-        """An empty notebook shows the welcome in place of an empty brief."""
-        if self.welcome is None:
-            return
+        """An empty notebook shows the welcome in place of an empty brief (built the first
+        time a notebook is empty: a notebook with customers never needs it)."""
         empty = self.list_panel.model.rowCount() == 0 and not self.list_panel.model.query
         if empty and self.centre.currentIndex() == 0 and self.customer_id is None:
+            if self.welcome is None:
+                self.welcome = self._make_welcome()
+                if self.welcome is None:
+                    return
+                self.centre.addWidget(self.welcome)
             self.centre.setCurrentWidget(self.welcome)
-        elif not empty and self.centre.currentWidget() is self.welcome:
+        elif self.welcome is not None and not empty \
+                and self.centre.currentWidget() is self.welcome:
             self.centre.setCurrentIndex(0)
 
     # --- customers -----------------------------------------------------------------------
@@ -206,7 +260,23 @@ class MainWindow(QMainWindow):
             self.editor.set_customer(customer_id)
         self.list_panel.select(customer_id)
         if remember:
-            self.settings.setValue(self._key("last_customer"), customer_id or 0)
+            self._remember(self._key("last_customer"), customer_id or 0)
+
+    def _remember(self, key: str, value: int) -> None:
+        """Store ``value`` under ``key`` once the rep stops moving between customers.
+
+        Every ``QSettings.setValue`` makes QSettings rewrite its file, with an fsync, on the
+        next turn of the event loop: on each click while browsing the list, between the click
+        and its paint. ``save_state`` writes the shown customer on closing anyway.
+        """
+        self._pending_setting = (key, value)
+        timer = getattr(self, "_remember_timer", None)
+        if timer is None:
+            timer = self._remember_timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.setInterval(REMEMBER_AFTER_MS)
+            timer.timeout.connect(lambda: self.settings.setValue(*self._pending_setting))
+        timer.start()
 
     def _caption(self, *_args: Any) -> None:
         total = self.timeline.timeline_model.total
@@ -214,10 +284,15 @@ class MainWindow(QMainWindow):
                                       else words.tr("Conversations"))
 
     def show_today(self) -> None:
-        self.centre.setCurrentIndex(1)
-        if hasattr(self.today_view, "refresh"):
-            guarded(self, self.today_view.refresh)
-        self.today_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        """Show Today, recomputed once: by its own show event when it comes into view, here
+        when it was in view already or the window is hidden (no show event then)."""
+        view = self.today_view
+        if hasattr(view, "mark_stale"):
+            view.mark_stale()
+        self.centre.setCurrentWidget(view)
+        if getattr(view, "stale", False):
+            guarded(self, view.refresh)
+        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def reveal(self, customer_id: int, kind: str, record_id: int) -> None:
         """Open ``customer_id`` scrolled to a record: a conversation is selected, expanded and
@@ -379,10 +454,72 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.flush()
-        self.safety.close()  # a last backup when something changed since the previous one
+        if self._safety is not None:  # a last backup when something changed since the last
+            self._safety.close()
         self.outside_writes.timer.stop()
         self.save_state()
         super().closeEvent(event)
+
+
+class _FirstPaint(QObject):
+    """Runs callbacks on the turn of the event loop after the window's first paint.
+
+    It watches the window's paint events (the window paints first in the sync that paints
+    all its children and flushes them; the next turn of the loop comes after the flush) and
+    removes itself after the first one. A window shown where nothing exposes it (another
+    virtual desktop, say) gets no paint: ``UNSEEN_MS`` after it was shown the callbacks run
+    anyway, so backups and reminders never wait for the user to look.
+    """
+
+    UNSEEN_MS = 3000
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.painted = False
+        self.shown = False
+        self.pending: list[Callable[[], Any]] = []
+        window.installEventFilter(self)
+
+    def add(self, callback: Callable[[], Any]) -> None:
+        if self.painted:
+            QTimer.singleShot(0, lambda: self._call(callback))
+        else:
+            self.pending.append(callback)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if self.painted or watched is not self.window:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.Paint:
+            self._done()
+        elif kind == QEvent.Type.Show and not self.shown:
+            self.shown = True
+            QTimer.singleShot(self.UNSEEN_MS, self, self._unseen)
+        return False
+
+    def _done(self) -> None:
+        self.painted = True
+        self.window.removeEventFilter(self)
+        QTimer.singleShot(0, self._run)
+
+    def _unseen(self) -> None:
+        if not self.painted:
+            log.info("the window was not painted %d ms after it was shown", self.UNSEEN_MS)
+            self._done()
+
+    def _run(self) -> None:
+        pending, self.pending = self.pending, []
+        for callback in pending:
+            self._call(callback)
+
+    def _call(self, callback: Callable[[], Any]) -> None:
+        """One step: a notebook error is shown as a sentence; anything else is logged, and
+        never keeps the other steps from running."""
+        try:
+            guarded(self.window, callback)
+        except Exception:  # noqa: BLE001 - logged; the window goes on
+            log.exception("a start-up step after the first paint failed")
 
 
 def _exists(customer_id: int) -> bool:

@@ -3,6 +3,10 @@
 Standard keys where Qt has them (``QKeySequence.StandardKey``); New = Ctrl+N makes a new
 *customer*, so the notebook actions (New/Open notebook) take no conflicting shortcut.
 Actions owned by panels (edit/delete a conversation) are added to the menus as they are.
+
+Every action exists from the first paint (its shortcut works at once), but what it opens
+(card, palette, preferences, import, backups, help, file dialogs) is imported when it is
+triggered: none of it is on the first paint (issue 9).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from ..core import paths
 from . import words
@@ -157,6 +161,8 @@ def open_card(win: MainWindow, customer_id: int | None) -> None:
 
     card_cls = _optional("customer_card", "CustomerCardDialog")
     if card_cls is None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(win, words.tr("Customer card"),
                                 words.tr("The customer card is not available in this build."))
         return
@@ -170,6 +176,8 @@ def open_card(win: MainWindow, customer_id: int | None) -> None:
 
 
 def new_notebook(win: MainWindow) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
     path, _ = QFileDialog.getSaveFileName(
         win, words.tr("New notebook"), str(paths.data_dir() / "notebook.sqlite"),
         words.tr("Notebooks (*.sqlite)"))
@@ -186,6 +194,8 @@ def new_notebook(win: MainWindow) -> None:
 
 
 def open_notebook(win: MainWindow) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
     path, _ = QFileDialog.getOpenFileName(
         win, words.tr("Open notebook"), str(win.notebook_path.parent),
         words.tr("Notebooks (*.sqlite);;All files (*)"))
@@ -212,6 +222,8 @@ def preferences(win: MainWindow) -> None:
 
     dialog_cls = _optional("preferences", "PreferencesDialog")
     if dialog_cls is None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(win, words.tr("Preferences"),
                                 words.tr("Preferences are not available in this build."))
         return

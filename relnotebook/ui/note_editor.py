@@ -31,14 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import conversations, customers, db, drafts, records, settings
+from ..core import conversations, customers, db, drafts, settings
 from ..core.changes import Changes, Kind
 from ..core.conversations import CHANNELS, Logged
 from ..core.errors import StorageError
 from . import words
 from .bus import EventBus
 from .capture_preview import CallTimer, CapturePreview, PeopleField, describe_warning, paint
-from .draft_recovery import LogConversationCommand
 from .errors import show_error
 
 DRAFT_DELAY_MS = 700
@@ -344,6 +343,8 @@ class NoteEditor(QWidget):
         """(planned minutes, preferred channel) from the customer's style profile."""
         try:
             if self._customer is not None:
+                from ..core import records  # with the first customer, not at start
+
                 style = records.style(self._customer)
                 return records.planned_minutes_for(self._customer), \
                     style.preferred_channel or "call"
@@ -359,6 +360,8 @@ class NoteEditor(QWidget):
             _log.exception("draft not discarded after logging")
         self._dirty = False
         if self._undo is not None:
+            from .draft_recovery import LogConversationCommand  # not needed to start
+
             self._undo.push(LogConversationCommand(self, logged))
         self.bus.publish(logged.changes)
         self.logged.emit(logged)

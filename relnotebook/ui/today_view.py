@@ -46,6 +46,7 @@ from . import words
 from .bus import EventBus
 from .card_undo import SnoozeFollowUp
 from .customer_list import negative_colour
+from .errors import guarded
 from .reason_words import is_followup, is_pressing, reason_text
 from .undo import SetFollowUpDone
 
@@ -272,6 +273,15 @@ class TodayView(QWidget):
         self.empty.setVisible(not rows)
         self._enable()
 
+    @property
+    def stale(self) -> bool:
+        """Whether the list waits for a ``refresh`` (it is recomputed when next shown)."""
+        return self._stale
+
+    def mark_stale(self) -> None:
+        """Recompute when next shown (the window asks for a fresh list on Ctrl+T)."""
+        self._stale = True
+
     def _on_changed(self, changes: Changes) -> None:
         if not changes.concerns(None, *WATCHED):
             return
@@ -281,7 +291,7 @@ class TodayView(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         if self._stale:
-            self.refresh()
+            guarded(self, self.refresh)
         super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802

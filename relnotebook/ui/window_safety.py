@@ -1,8 +1,11 @@
 """The window's side of "never lose a note" (DESIGN.md §8): the read-only banner, the offer
 to repair a damaged notebook, Tools → Backups, and reopening after a restore.
 
-``attach(window)`` wires a ``SafetyController`` (ui/safety.py: backups and checks in
-workers) to the window so ``main_window.py`` stays about layout.
+``add_banner(window)`` puts the read-only banner above the window's content while it is
+built; ``attach(window, banner)`` wires a ``SafetyController`` (ui/safety.py: backups and
+checks in workers) to the window and the banner so ``main_window.py`` stays about layout.
+The controller and its modules (the backup machinery) load after the first paint
+(``MainWindow.safety``): the banner alone says "read-only" from the first paint on.
 """
 
 from __future__ import annotations
@@ -18,18 +21,23 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 from ..core.changes import Changes
 from ..core.errors import StorageError
 from . import words
-from .safety import RepairReport, SafetyController
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
+    from .safety import RepairReport, SafetyController
 
 Ask = Callable[[QWidget | None, str, str], bool]
 
 
 class ReadOnlyBanner(QLabel):
-    """A strip above the window's content while the notebook is read-only."""
+    """A strip above the window's content while the notebook is read-only.
 
-    def __init__(self, controller: SafetyController, parent: QWidget | None = None) -> None:
+    It shows what ``db.is_read_only()`` says when built, then follows ``controller``'s
+    ``read_only_changed`` (given here, or later to ``follow``: the window builds its
+    controller after the first paint)."""
+
+    def __init__(self, controller: SafetyController | None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("readOnlyBanner")
         self.setWordWrap(True)
@@ -47,6 +55,11 @@ class ReadOnlyBanner(QLabel):
         from ..core import db
 
         self.setVisible(db.is_read_only())
+        if controller is not None:
+            self.follow(controller)
+
+    def follow(self, controller: SafetyController) -> None:
+        """Show and hide with ``controller``'s read-only state."""
         controller.read_only_changed.connect(self.setVisible)
 
 
@@ -77,17 +90,28 @@ def offer_repair(parent: QWidget | None, controller: SafetyController, problems:
     return controller.repair()
 
 
-def attach(window: MainWindow) -> SafetyController:
-    """Give the window its safety controller, banner and reopen-after-restore."""
-    controller = SafetyController(window.bus, window.notebook_path, window)
+def add_banner(window: MainWindow) -> ReadOnlyBanner:
+    """Put a read-only banner above the window's central widget; returns it."""
     content = window.centralWidget()
     holder = QWidget(window)
     column = QVBoxLayout(holder)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(0)
-    column.addWidget(ReadOnlyBanner(controller, holder))
+    banner = ReadOnlyBanner(None, holder)
+    column.addWidget(banner)
     column.addWidget(content, 1)
     window.setCentralWidget(holder)
+    return banner
+
+
+def attach(window: MainWindow, banner: ReadOnlyBanner | None = None) -> SafetyController:
+    """Give the window its safety controller (the banner, when given, follows it), and
+    reopen-after-restore."""
+    from .safety import SafetyController
+
+    controller = SafetyController(window.bus, window.notebook_path, window)
+    if banner is not None:
+        banner.follow(controller)
     controller.damaged.connect(lambda problems: offer_repair(window, controller, problems))
     controller.restored.connect(lambda path: reopened(window, Path(path)))
     controller.backup_failed.connect(lambda code: window.statusBar().showMessage(

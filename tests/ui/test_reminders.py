@@ -54,7 +54,7 @@ def test_the_message_names_each_and_counts_the_rest():
     assert title == "Follow-ups due today (6)"
     lines = body.splitlines()
     assert lines[0] == f"Customer 0: {'x' * 59}… (due today)"
-    assert lines[1] == "Customer 1: call (overdue by 1 days)"
+    assert lines[1] == "Customer 1: call (overdue by 1 day)"
     assert len(lines) == reminders.SHOWN_AT_MOST + 1
     assert lines[-1] == "…and 2 more in Today"
     assert reminders.message([]) is None
