@@ -172,16 +172,22 @@ def checkin_due(purchase_on: date, amount: Decimal | float, last_reached: date |
 # --- today's list ----------------------------------------------------------------------------
 
 
-def for_day(today: date) -> tuple[AgendaEntry, ...]:
-    """Every customer to contact on ``today``, each with every reason that applies."""
+def for_day(today: date, *, followups_only: bool = False) -> tuple[AgendaEntry, ...]:
+    """Every customer to contact on ``today``, each with every reason that applies.
+
+    ``followups_only``: only the follow-up reasons, for the tray reminders, which show
+    nothing else; at 100,000 customers that is a quarter of the whole agenda's second.
+    """
     opts = settings.get_all()
     cutoff = day_starts(today + timedelta(days=1))
     late = _reached_as_of(cutoff)
     found: dict[int, list[Reason]] = {}
     people: dict[int, tuple[Any, ...]] = {}
-    for source in (_cadence(today, cutoff, opts["key_client_cadence_days"], late),
-                   _followups(today, cutoff, late), _checkins(today, cutoff, opts, late),
-                   _dates(today, cutoff)):
+    sources = [_followups(today, cutoff, late)]
+    if not followups_only:
+        sources = [_cadence(today, cutoff, opts["key_client_cadence_days"], late), *sources,
+                   _checkins(today, cutoff, opts, late), _dates(today, cutoff)]
+    for source in sources:
         for row, reason in source:
             cid = row[0]
             if cid in found:

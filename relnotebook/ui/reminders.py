@@ -46,7 +46,7 @@ def due_followups(today: date) -> list[DueFollowUp]:
     from ..core.agenda import ReasonKind, for_day
 
     due: list[DueFollowUp] = []
-    for entry in for_day(today):
+    for entry in for_day(today, followups_only=True):
         for reason in entry.reasons:
             if reason.kind == ReasonKind.FOLLOWUP_DUE and reason.days_overdue >= 0:
                 due.append(DueFollowUp(entry.full_name, str(reason.param("text", "")),

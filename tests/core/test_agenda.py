@@ -59,6 +59,21 @@ def test_followup_due_today_and_overdue(notebook):
     assert "Ann" not in reasons(day(-1))  # due tomorrow: not yet
 
 
+def test_followups_only_keeps_the_followup_reasons_and_nothing_else(notebook):
+    ann, bob = add_customer("Ann"), add_customer("Bob", key_client=True)
+    followup(ann, "send the quote", TODAY - timedelta(days=2))
+    followup(bob, "they send the PO", TODAY - timedelta(days=5), owner="them")
+    detail(ann, "birthday", TODAY.day, TODAY.month)
+    full = for_day(TODAY)
+    assert {r.kind for e in full for r in e.reasons} > {ReasonKind.FOLLOWUP_DUE,
+                                                         ReasonKind.IMPORTANT_DATE}
+    kinds = (ReasonKind.FOLLOWUP_DUE, ReasonKind.THEIR_FOLLOWUP_OVERDUE)
+    expected = [(e.full_name, r) for e in full for r in e.reasons if r.kind in kinds]
+    found = [(e.full_name, r) for e in for_day(TODAY, followups_only=True) for r in e.reasons]
+    assert sorted(found, key=repr) == sorted(expected, key=repr)
+    assert len(found) == 2
+
+
 def test_followup_done_or_undated_is_no_reason(notebook):
     cid = add_customer("Ann")
     followup(cid, "no date", None)
