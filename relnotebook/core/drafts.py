@@ -22,13 +22,14 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import peewee
 
 from . import paths
 from .changes import Changes, Kind
 from .clock import utc_now
-from .db import current_path, write
+from .db import current_path, database, write
 from .errors import NotFound, StorageError
 from .models import Customer, Draft
 from .storage_errors import classify
@@ -109,16 +110,27 @@ def save(customer_id: int | None, body: str) -> DraftSaved:
 
 
 def get(customer_id: int | None) -> DraftView | None:
-    """The customer's draft: the newer of the notebook's and a fallback file's."""
-    row = _row(customer_id)
-    name = ""
-    if customer_id is not None:
-        name = Customer.select(Customer.full_name).where(Customer.id == customer_id).scalar()
-        if name is None:
+    """The customer's draft: the newer of the notebook's and a fallback file's.
+
+    One raw statement reads the customer's name and uuid with their draft: the note editor
+    asks on every customer the rep opens (four peewee queries cost ~3 ms of each click)."""
+    if customer_id is None:
+        row, name, uuid = _row(None), "", None
+        stored = None if row is None else DraftView(None, "", row.body, row.saved_at,
+                                                    row.started_at)
+    else:
+        found = database.execute_sql(
+            "SELECT c.full_name, c.uuid, d.body, d.saved_at, d.started_at FROM customer c "
+            "LEFT JOIN draft d ON d.customer_id = c.id WHERE c.id = ?", (customer_id,),
+        ).fetchone()
+        if found is None:
+            _uuids.pop((_notebook_key(), customer_id), None)
             raise NotFound("customer", id=customer_id)
-    stored = None if row is None else DraftView(customer_id, name, row.body, row.saved_at,
-                                                row.started_at)
-    path = _fallback_path(customer_id, _customer_uuid(customer_id))
+        name, uuid, body, saved_at, started_at = found
+        _uuids[(_notebook_key(), customer_id)] = uuid
+        stored = None if saved_at is None else DraftView(
+            customer_id, name, body, _moment(saved_at), _moment(started_at))
+    path = _fallback_path(customer_id, uuid)
     from_file = _read_fallback(path, customer_id, name)
     if from_file is not None and (stored is None
                                   or from_file.saved_at.replace(microsecond=0)
@@ -230,6 +242,11 @@ def storage_code(exc: BaseException) -> str | None:
     if isinstance(exc, sqlite3.OperationalError | peewee.OperationalError):
         return "storage"  # any other refusal of the file (I/O error, ...): keep the text
     return None
+
+
+def _moment(value: Any) -> datetime | None:
+    """A stored moment (SQLite hands back text) as a naive UTC datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _customer_uuid(customer_id: int | None) -> str | None:

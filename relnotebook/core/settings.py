@@ -14,7 +14,7 @@ from typing import Any
 
 from .changes import Changes, Kind
 from .clock import utc_now
-from .db import write
+from .db import database, write
 from .errors import ValidationError
 from .models import Setting
 
@@ -68,18 +68,21 @@ def _coerce(option: Option, value: Any) -> Any:
 
 
 def get(key: str) -> Any:
-    option = OPTIONS[key]
-    row = Setting.get_or_none(Setting.key == key)
-    if row is None:
-        return option.default
-    try:
-        return _coerce(option, json.loads(row.value))
-    except (ValueError, ValidationError):
-        return option.default  # a damaged value never stops the notebook
+    """One option's value. A raw statement: the list reads one on every filter keystroke,
+    and peewee spends ~1 ms building the query that SQLite answers in 20 µs."""
+    OPTIONS[key]  # an unknown key is a programming error: KeyError before any query
+    row = database.execute_sql("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    return from_stored({key: row[0]} if row else {})[key]
 
 
 def get_all() -> dict[str, Any]:
-    stored = {r.key: r.value for r in Setting.select()}
+    return from_stored({k: v for k, v in database.execute_sql("SELECT key, value FROM setting")})
+
+
+def from_stored(stored: dict[str, str]) -> dict[str, Any]:
+    """Every option's value from stored JSON texts by key (a statement that reads the
+    setting table along with other rows, like the brief's, decodes them here). Absent or
+    damaged values give the default: a damaged value never stops the notebook."""
     result = {}
     for key, option in OPTIONS.items():
         result[key] = option.default

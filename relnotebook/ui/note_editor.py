@@ -303,7 +303,7 @@ class NoteEditor(QWidget):
         view = None
         if customer_id is not None:
             try:
-                self.title.setText(customers.get(customer_id).full_name)
+                self.title.setText(customers.full_name(customer_id))
                 view = drafts.get(customer_id)
             except Exception as exc:
                 _log.exception("draft not loaded")
@@ -345,9 +345,8 @@ class NoteEditor(QWidget):
             if self._customer is not None:
                 from ..core import records  # with the first customer, not at start
 
-                style = records.style(self._customer)
-                return records.planned_minutes_for(self._customer), \
-                    style.preferred_channel or "call"
+                planned, channel = records.call_defaults(self._customer)
+                return planned, channel or "call"
             return int(settings.get("default_call_minutes")), "call"
         except Exception:
             _log.exception("style profile not read")
