@@ -10,19 +10,19 @@ so putting it back restores exactly what was there (ids, uuids, timestamps, tick
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from peewee import fn
-
 from . import capture, snapshot
 from .capture import CaptureWarning
 from .changes import Changes, Kind
 from .clock import local_day, noon_utc, to_utc, utc_now
-from .db import write
+from .db import database, write
 from .errors import NotFound, ValidationError
+from .ids import new_uuid
 from .models import (
     NOTE_RECORDS,
     Conversation,
@@ -32,6 +32,7 @@ from .models import (
     Topic,
 )
 from .note_records import apply_capture, close_states, reapply_closes, reopen_closed_by
+from .note_writer import NewConversation, capture_new, insert_rows
 
 CHANNELS = ("call", "meeting", "video", "email", "visit", "message")
 TALK = ("", "them", "both", "me")
@@ -137,24 +138,34 @@ def log(
     milestone: bool = False,
     with_ids: Sequence[int] = (),
 ) -> Logged:
-    """Log a conversation and everything its note says, in one transaction."""
+    """Log a conversation and everything its note says, in one transaction.
+
+    A constant number of statements whatever the note holds (see ``capture_new``); the view
+    returned is built from what was written, not read back.
+    """
     fields = _validate(dict(channel=channel, talk=talk, started_by=started_by, minutes=minutes,
                             planned_minutes=planned_minutes, at=at))
     body = body.replace("\x00", "")
+    at_utc = fields["happened_at"]
+    result = capture.parse(body, local_day(at_utc))  # pure: parsed before taking the lock
+    others = [o for o in dict.fromkeys(with_ids) if o != customer_id]
+    row = dict(uuid=new_uuid(), customer=customer_id, reached=reached, summary=result.summary,
+               body=body, mood=mood, milestone=milestone, **fields)
     with write():
-        customer = _customer(customer_id)
-        others = _participants(customer_id, with_ids)
-        result = capture.parse(body, local_day(fields["happened_at"]))
-        conv = Conversation.create(
-            customer=customer.id, reached=reached, summary=result.summary, body=body,
-            mood=mood, milestone=milestone, **fields,
-        )
-        for other in others:
-            ConversationParticipant.create(conversation=conv, customer=other)
-        records, warnings = apply_capture(conv, result, previous=None)
-        affected = {customer.id, *others}
+        names = _names([customer_id, *others])
+        conv_id = insert_rows(Conversation, [row])[0][0]
+        insert_rows(ConversationParticipant, [dict(conversation=conv_id, customer=o)
+                                              for o in others])
+        topics, records, warnings = capture_new(
+            NewConversation(conv_id, customer_id, at_utc), result)
+        affected = {customer_id, *others}
         refresh_last_reached(affected)
-    return Logged(get(conv.id), records, result.warnings + warnings, _changes(affected))
+    view = ConversationView(
+        conv_id, row["uuid"], customer_id, names[customer_id], at_utc, local_day(at_utc),
+        row["channel"], bool(reached), row["started_by"], row["talk"], row["minutes"],
+        row["planned_minutes"], result.summary, body, mood, bool(milestone), topics,
+        tuple(sorted((o, names[o]) for o in others)))
+    return Logged(view, records, result.warnings + warnings, _changes(affected))
 
 
 def edit(conversation_id: int, body: str | None = None, *, with_ids: Sequence[int] | None = None,
@@ -236,25 +247,61 @@ def get(conversation_id: int) -> ConversationView:
     return views[0]
 
 
+# A page of the timeline in one statement (the window reads one on every customer click, so
+# it must cost one round trip and no model instance whatever the history; issue 9). The own
+# conversations walk the (customer_id, happened_at) index backwards and stop at the page's
+# end; UNION drops a conversation listed both ways. Topics (in the order they were linked)
+# and the others present come as JSON arrays.
+_PAGE_SQL = """WITH page(id, happened_at) AS (
+ SELECT * FROM (SELECT id, happened_at FROM conversation WHERE customer_id = :cid
+  ORDER BY happened_at DESC, id DESC LIMIT :upto)
+ UNION SELECT c.id, c.happened_at FROM conversation_participant p
+  JOIN conversation c ON c.id = p.conversation_id WHERE p.customer_id = :cid
+ ORDER BY happened_at DESC, id DESC LIMIT :limit OFFSET :offset)
+SELECT c.id, c.uuid, c.customer_id, coalesce(cu.full_name, ''), c.happened_at, c.channel,
+ c.reached, c.started_by, c.talk, c.minutes, c.planned_minutes, c.summary, c.body, c.mood,
+ c.milestone,
+ (SELECT json_group_array(name) FROM (SELECT t.name FROM conversation_topic ct
+   JOIN topic t ON t.id = ct.topic_id WHERE ct.conversation_id = c.id ORDER BY ct.id)),
+ (SELECT json_group_array(json_array(id, full_name)) FROM (SELECT o.id, o.full_name
+   FROM conversation_participant p JOIN customer o ON o.id = p.customer_id
+   WHERE p.conversation_id = c.id ORDER BY p.customer_id))
+FROM page JOIN conversation c ON c.id = page.id LEFT JOIN customer cu ON cu.id = c.customer_id
+ORDER BY c.happened_at DESC, c.id DESC"""
+
+# The own ones counted on the index alone, plus those with them as a participant only (a
+# customer is present at most once in a conversation: a unique index).
+_COUNT_SQL = """SELECT (SELECT count(*) FROM conversation WHERE customer_id = :cid)
+ + (SELECT count(*) FROM conversation_participant p JOIN conversation c
+    ON c.id = p.conversation_id WHERE p.customer_id = :cid AND c.customer_id <> :cid)"""
+
+
 def timeline(customer_id: int, *, limit: int | None = None, offset: int = 0
              ) -> tuple[ConversationView, ...]:
-    """Newest first: conversations with the customer, as main customer or one of others present."""
-    with_them = ConversationParticipant.select(ConversationParticipant.conversation).where(
-        ConversationParticipant.customer == customer_id)
-    query = (Conversation.select()
-             .where((Conversation.customer == customer_id) | Conversation.id.in_(with_them))
-             .order_by(Conversation.happened_at.desc(), Conversation.id.desc()))
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    return _views(query)
+    """Newest first: conversations with the customer, as main customer or one of others present.
+
+    One statement per page (``_PAGE_SQL``); ``limit=None``: every conversation from
+    ``offset`` on.
+    """
+    upto = -1 if limit is None else offset + limit
+    params = {"cid": customer_id, "upto": upto, "limit": -1 if limit is None else limit,
+              "offset": offset}
+    return tuple(_page_view(row) for row in database.execute_sql(_PAGE_SQL, params))
+
+
+def _page_view(row: tuple[Any, ...]) -> ConversationView:
+    (cid, uuid, customer_id, name, at, channel, reached, started_by, talk, minutes, planned,
+     summary, body, mood, milestone, topics, others) = row
+    happened_at = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    return ConversationView(
+        cid, uuid, customer_id, name, happened_at, local_day(happened_at), channel,
+        bool(reached), started_by, talk, minutes, planned, summary, body, mood, bool(milestone),
+        tuple(json.loads(topics)), tuple((i, n) for i, n in json.loads(others)))
 
 
 def count_for(customer_id: int) -> int:
-    with_them = ConversationParticipant.select(ConversationParticipant.conversation).where(
-        ConversationParticipant.customer == customer_id)
-    return (Conversation.select()
-            .where((Conversation.customer == customer_id) | Conversation.id.in_(with_them))
-            .count())
+    """How many conversations ``timeline`` lists (one statement)."""
+    return database.execute_sql(_COUNT_SQL, {"cid": customer_id}).fetchone()[0]
 
 
 # --- internals ---------------------------------------------------------------------------
@@ -265,6 +312,17 @@ def _customer(customer_id: int) -> Customer:
     if customer is None:
         raise NotFound("customer", id=customer_id)
     return customer
+
+
+def _names(customer_ids: list[int]) -> dict[int, str]:
+    """Full names by id, in one query; ``NotFound`` names the first id that is not there."""
+    marks = ", ".join("?" * len(customer_ids))
+    names = dict(database.execute_sql(
+        f"SELECT id, full_name FROM customer WHERE id IN ({marks})", customer_ids))
+    for cid in customer_ids:
+        if cid not in names:
+            raise NotFound("customer", id=cid)
+    return names
 
 
 def _participants(customer_id: int, with_ids: Iterable[int]) -> list[int]:
@@ -382,17 +440,22 @@ def _delete_orphan_topics(topic_ids: list[int]) -> None:
     Topic.delete().where(Topic.id.in_(topic_ids) & ~Topic.id.in_(used)).execute()
 
 
+_LAST_REACHED = (
+    "UPDATE customer SET last_reached_at = (SELECT max(h) FROM ("
+    " SELECT max(c.happened_at) AS h FROM conversation AS c"
+    "  WHERE c.customer_id = customer.id AND c.reached = 1"
+    " UNION ALL SELECT max(c.happened_at) FROM conversation_participant AS p"
+    "  JOIN conversation AS c ON c.id = p.conversation_id"
+    "  WHERE p.customer_id = customer.id AND c.reached = 1))"
+    " WHERE id IN (SELECT value FROM json_each(?))")
+
+
 def refresh_last_reached(customer_ids: Iterable[int]) -> None:
-    """Keep ``Customer.last_reached_at`` (the list's sort key and cadence clock) exact."""
-    for cid in set(customer_ids):
-        with_them = ConversationParticipant.select(ConversationParticipant.conversation).where(
-            ConversationParticipant.customer == cid)
-        last = (Conversation.select(fn.MAX(Conversation.happened_at))
-                .where(((Conversation.customer == cid) | Conversation.id.in_(with_them))
-                       & (Conversation.reached == True))  # noqa: E712
-                .scalar())
-        if isinstance(last, str):
-            last = datetime.fromisoformat(last)
-        Customer.update(last_reached_at=last).where(Customer.id == cid).execute()
+    """Keep ``Customer.last_reached_at`` (the list's sort key and cadence clock) exact: the
+    latest reached conversation, as main customer or one of others present. One statement
+    for any number of customers, each max read from an index."""
+    ids = sorted(set(customer_ids))
+    if ids:
+        database.execute_sql(_LAST_REACHED, (json.dumps(ids),))
 
 

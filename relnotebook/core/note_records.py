@@ -11,6 +11,8 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from peewee import Model
+
 from .capture import CapturedItem, CaptureResult, CaptureWarning, ItemKind
 from .models import (
     NOTE_RECORDS,
@@ -118,23 +120,29 @@ def _link_topics(conv: Conversation, result: CaptureResult) -> None:
 
 
 def _create(conv: Conversation, item: CapturedItem) -> None:
-    common = dict(customer=conv.customer_id, conversation=conv.id, text=item.text)
+    model, row = new_row(conv, item)
+    model.create(**row)
+
+
+def new_row(conv: Any, item: CapturedItem) -> tuple[type[Model], dict[str, Any]]:
+    """The table and field values of the record a marker line makes (one mapping for the
+    row-at-a-time edit path and the batched log path, so both write the same rows)."""
+    common: dict[str, Any] = dict(customer=conv.customer_id, conversation=conv.id,
+                                  text=item.text)
     kind = item.kind
     if kind in (ItemKind.I_OWE, ItemKind.THEY_OWE):
-        FollowUp.create(owner="me" if kind == ItemKind.I_OWE else "them", due=item.due, **common)
-    elif kind == ItemKind.QUESTION:
-        Question.create(**common)
-    elif kind == ItemKind.DETAIL:
-        PersonalDetail.create(kind=item.subkind or "other", day=item.day, month=item.month,
-                              year=item.year, mentioned_at=conv.happened_at, **common)
-    elif kind == ItemKind.FACT:
-        SalesFact.create(kind=item.subkind, confirmed_at=conv.happened_at, **common)
-    elif kind == ItemKind.STYLE:
-        StyleNote.create(**common)
-    elif kind == ItemKind.UNSAID:
-        Unsaid.create(**common)
-    elif kind == ItemKind.SEND:
-        ThoughtfulThing.create(url=item.url or "", **common)
+        return FollowUp, dict(owner="me" if kind == ItemKind.I_OWE else "them", due=item.due,
+                              **common)
+    if kind == ItemKind.DETAIL:
+        return PersonalDetail, dict(kind=item.subkind or "other", day=item.day,
+                                    month=item.month, year=item.year,
+                                    mentioned_at=conv.happened_at, **common)
+    if kind == ItemKind.FACT:
+        return SalesFact, dict(kind=item.subkind, confirmed_at=conv.happened_at, **common)
+    if kind == ItemKind.SEND:
+        return ThoughtfulThing, dict(url=item.url or "", **common)
+    simple = {ItemKind.QUESTION: Question, ItemKind.STYLE: StyleNote, ItemKind.UNSAID: Unsaid}
+    return simple[kind], common
 
 
 def _moved(previous: ConversationState | None, now: datetime) -> Moved:
@@ -241,3 +249,4 @@ def reapply_closes(conversation_id: int,
         else:
             Question.update(asked_at=moment, asked_in=conversation_id).where(
                 Question.id == row_id).execute()
+

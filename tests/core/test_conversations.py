@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from relnotebook.core import conversations, customers, note_records
+from relnotebook.core import conversations, customers, note_records, note_writer
 from relnotebook.core.changes import Kind
 from relnotebook.core.clock import noon_utc
 from relnotebook.core.errors import NotFound, ValidationError
@@ -471,17 +471,20 @@ def test_topics_only_used_by_a_deleted_conversation_are_removed(zoe):
 
 
 def test_failing_log_leaves_nothing_half_written(zoe, jurgen, monkeypatch):
+    """The log path writes a table at a time (``note_writer.insert_rows``): the third
+    insert of the note's records fails after the conversation, its participants, topics
+    and links are written."""
     before = dump()
-    real = note_records._create
+    real = note_writer.insert_rows
     calls = {"n": 0}
 
-    def flaky(conv, item):
+    def flaky(model, rows, returning="id"):
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk on fire")
-        real(conv, item)
+        return real(model, rows, returning)
 
-    monkeypatch.setattr(note_records, "_create", flaky)
+    monkeypatch.setattr(note_writer, "insert_rows", flaky)
     with pytest.raises(RuntimeError):
         log(zoe, EVERY_MARKER, with_ids=[jurgen])
     assert calls["n"] == 3
