@@ -8,38 +8,24 @@ its conversation, others by their own moment; a follow-up done (question asked) 
 
 from __future__ import annotations
 
+import json
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import takewhile
-from typing import Any, NamedTuple
+from typing import Any
 
-from . import settings
+from . import briefing_sql
 from .agenda import ImportantDate, checkin_due, day_starts, important_date
+from .briefing_sql import Conv, Customer, Record, conv_row, day_of, moment, options, record_row
 from .cadence import status as cadence_status
 from .clock import local_day
-from .db import database
 from .errors import NotFound
-from .models import (
-    Conversation,
-    ConversationParticipant,
-    ConversationTopic,
-    Customer,
-    FollowUp,
-    PersonalDetail,
-    Purchase,
-    Question,
-    SalesFact,
-    StyleNote,
-    StyleProfile,
-    ThoughtfulThing,
-    Topic,
-    Unsaid,
-)
 
 FACT_KINDS = ("hot_button", "timeline", "need", "expectation", "agenda")
 HEADER_DATE_DAYS = 30  # the header names an important date this many days ahead
+_RECORD_KINDS = ("detail", "followup", "question", "fact", "style_note", "unsaid", "thing")
 
 
 @dataclass(frozen=True)
@@ -205,97 +191,83 @@ class Brief:
     story: Story
 
 
-class _Conv(NamedTuple):
-    """What the brief reads of a conversation."""
-
-    id: int
-    happened_at: datetime
-    channel: str
-    reached: bool
-    talk: str
-    minutes: int | None
-    summary: str
-    milestone: bool
-
-
-def _moment(value: Any) -> datetime:
-    """A stored moment (naive UTC text, as peewee writes it) as a datetime."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
-
-
 def brief_for(customer_id: int, today: date) -> Brief:
     """Everything a rep reads before calling ``customer_id``, as of the end of ``today``."""
     return _Builder(customer_id, today).build()
 
 
 class _Builder:
-    def __init__(self, customer_id: int, today: date) -> None:
-        customer = Customer.get_or_none(Customer.id == customer_id)
-        if customer is None:
-            raise NotFound("customer", id=customer_id)
-        self.c, self.today = customer, today
-        self.cutoff = day_starts(today + timedelta(days=1))
-        self.opts = settings.get_all()
-        with_them = ConversationParticipant.select(ConversationParticipant.conversation).where(
-            ConversationParticipant.customer == customer_id)
-        fields = (Conversation.id, Conversation.happened_at, Conversation.channel,
-                  Conversation.reached, Conversation.talk, Conversation.minutes,
-                  Conversation.summary, Conversation.milestone)
-        # Raw rows, not model instances: a customer may have thousands of conversations,
-        # and building a model (and parsing its moment with strptime) costs ~20 µs a row.
-        convs = [_Conv(i, _moment(at), ch, bool(r), talk, m, summary, bool(ms))
-                 for query in (Conversation.select(*fields)
-                               .where(Conversation.customer == customer_id),
-                               Conversation.select(*fields).where(Conversation.id.in_(with_them)))
-                 for i, at, ch, r, talk, m, summary, ms in database.execute(query)]
-        self.moments = {c.id: c.happened_at for c in convs}
-        # Visible conversations, newest first.
-        self.convs = sorted((c for c in convs if c.happened_at < self.cutoff),
-                            key=lambda c: (c.happened_at, c.id), reverse=True)
-        self.reached = [c for c in self.convs if c.reached]
+    """The rules, applied to the rows of one ``briefing_sql`` statement (a second one only
+    for a history whose newest conversations are a long run of unanswered attempts)."""
 
-    def _ref(self, c: _Conv) -> ConversationRef:
+    def __init__(self, customer_id: int, today: date) -> None:
+        self.today = today
+        self.cutoff = day_starts(today + timedelta(days=1))
+        rows = briefing_sql.fetch(customer_id, self.cutoff)
+        if not rows["customer"]:
+            raise NotFound("customer", id=customer_id)
+        cid, _, created, name, *c = rows["customer"][0]
+        self.c = Customer(cid, moment(created), name, c[0], c[1], c[2], bool(c[3]), c[4],
+                           day_of(c[5]), c[6], c[7])
+        self.opts = options(rows["setting"])
+        window = self.opts["recent_conversations"]
+        # Visible conversations, newest first: the head of them (see briefing_sql).
+        head = [conv_row(r) for r in rows["head"]]
+        if len(head) >= briefing_sql.HEAD and (
+                window > len(head) or sum(c.reached for c in head) < window):
+            more = briefing_sql.fetch(customer_id, self.cutoff, head=briefing_sql.HEAD_ALL,
+                                      conversations_only=True)
+            head, rows["topic"] = [conv_row(r) for r in more["head"]], more["topic"]
+        self.convs = sorted(head, key=lambda c: (c.happened_at, c.id), reverse=True)
+        self.reached = [c for c in self.convs if c.reached]  # the newest of them at least
+        aggs = rows["agg"]  # own conversations, then those as a participant
+        firsts = [moment(a[2]) for a in aggs if a[2] is not None]
+        self.first_reached = min(firsts) if firsts else None
+        self.logged = [int(m) for a in aggs if a[3] for m in a[3].split(",")]
+        self.milestones = sorted((Conv(i, moment(at), ch, bool(r), talk, m, summary, True)
+                                  for a in aggs
+                                  for i, at, summary, ch, r, talk, m in json.loads(a[4])),
+                                 key=lambda c: (c.happened_at, c.id))
+        self.topic_links = sorted(rows["topic"])  # (link id, ..., name, conversation id)
+        self.rows = {kind: [record_row(r) for r in rows[kind]] for kind in _RECORD_KINDS}
+        self.profile = rows["profile"][0] if rows["profile"] else None
+        self.purchases = sorted((r for r in rows["purchase"] if day_of(r[4]) <= today),
+                                key=lambda r: (day_of(r[4]), r[0]))
+
+    def _ref(self, c: Conv) -> ConversationRef:
         on = local_day(c.happened_at)
         return ConversationRef(c.id, on, (self.today - on).days, c.channel, c.summary, c.minutes)
 
-    def _moment(self, conv_id: int | None, own: datetime) -> datetime:
+    def _moment(self, r: Record, own: datetime) -> datetime:
         """A mention or confirmation: its own moment when true today, else its conversation's."""
-        if own < self.cutoff or conv_id not in self.moments:
-            return own
-        return self.moments[conv_id]
+        return own if own < self.cutoff or r.conv_at is None else r.conv_at
 
-    def _records(self, model: Any, *still: Any) -> list[Any]:
-        """The customer's records of ``model`` dated up to today; ``still``: SQL conditions
-        that keep only those that matter (closed follow-ups are most of them)."""
-        rows = model.select().where(model.customer == self.c.id, *still).order_by(model.id)
-        return [r for r in rows if self._when(r) < self.cutoff]
-
-    def _when(self, record: Any) -> datetime:
-        """When a record came to be: its conversation's moment, else when it was typed in."""
-        return self.moments.get(record.conversation_id, record.created_at)
+    def _records(self, kind: str) -> list[Record]:
+        """The customer's records of ``kind`` dated up to today, by id."""
+        return sorted((r for r in self.rows[kind] if r.made < self.cutoff),
+                      key=lambda r: r.id)
 
     def build(self) -> Brief:
-        details = self._records(PersonalDetail)
+        details = self._records("detail")
         upcoming = self._upcoming(details)
-        purchases = [p for p in Purchase.select().where(Purchase.customer == self.c.id)
-                     .order_by(Purchase.date, Purchase.id) if p.date <= self.today]
+        purchases = [self._purchase(p) for p in self.purchases]
         return Brief(
             self.today, self._header(upcoming), self._reminders(),
             self._style(), self._ref(self.reached[0]) if self.reached else None,
             *self._pick_up(), self._topics(), self._details(details), upcoming,
             self._facts(), self._unsaid(), *self._thoughtful(),
-            self._purchase(purchases[-1]) if purchases else None, len(purchases),
+            purchases[-1] if purchases else None, len(purchases),
             self._checkin(purchases), self._story(purchases),
         )
 
     def _header(self, upcoming: tuple[ImportantDate, ...]) -> Header:
         c, last = self.c, (self.reached[0] if self.reached else None)
-        state = cadence_status(c.cadence_days, bool(c.key_client),
+        state = cadence_status(c.cadence_days, c.key_client,
                                self.opts["key_client_cadence_days"],
                                last.happened_at if last else None, c.created_at)
         soon = next((d for d in upcoming if d.days_until <= HEADER_DATE_DAYS), None)
         last_day = local_day(last.happened_at) if last else None
-        return Header(c.id, c.uuid, c.full_name, c.company, c.title, bool(c.key_client),
+        return Header(c.id, c.uuid, c.full_name, c.company, c.title, c.key_client,
                       last_day, (self.today - last_day).days if last_day else None,
                       last.channel if last else "", state and state.cadence_days,
                       state and state.due, state and state.days_until(self.today), soon)
@@ -315,39 +287,35 @@ class _Builder:
         return tuple(found)
 
     def _style(self) -> Style:
-        p = StyleProfile.get_or_none(StyleProfile.customer == self.c.id) or StyleProfile()
-        logged = [c.minutes for c in self.reached if c.minutes]
-        notes = [line.strip() for line in (p.notes or "").splitlines() if line.strip()]
-        notes += [n.text for n in reversed(self._records(StyleNote))]
+        p = self.profile or (None, None, None, "", "", "", "", "", None, "", None, "")
+        notes_text, formality, pace, channel, best, planned, lead, small, avoid = p[3:12]
+        notes = [line.strip() for line in (notes_text or "").splitlines() if line.strip()]
+        notes += [n.text for n in reversed(self._records("style_note"))]
         return Style(
-            p.formality, p.pace, p.preferred_channel, p.best_time,
-            p.planned_minutes or self.opts["default_call_minutes"], not p.planned_minutes,
-            float(statistics.median(logged)) if logged else None, len(logged),
-            p.small_talk, p.avoid_topics, p.lead_notes, tuple(notes),
+            formality, pace, channel, best,
+            planned or self.opts["default_call_minutes"], not planned,
+            float(statistics.median(self.logged)) if self.logged else None, len(self.logged),
+            None if small is None else bool(small), avoid, lead, tuple(notes),
         )
 
     def _pick_up(self) -> tuple[tuple[OpenFollowUp, ...], tuple[OpenFollowUp, ...],
                                 tuple[Note, ...]]:
         open_items = []
-        for f in self._records(FollowUp, FollowUp.done_at.is_null(True) |
-                               (FollowUp.done_at >= self.cutoff)):
-            if f.done_at is not None and f.done_at < self.cutoff:
+        for f in self._records("followup"):
+            owner, due, done_at = f.c[0], day_of(f.c[1]), f.c[2]
+            if done_at is not None and moment(done_at) < self.cutoff:
                 continue
-            made = self._when(f)
-            overdue = (self.today - f.due).days if f.due else None
-            open_items.append((made, OpenFollowUp(f.id, f.text, f.owner, f.due, overdue,
-                                                  local_day(made))))
+            overdue = (self.today - due).days if due else None
+            open_items.append((f.made, OpenFollowUp(f.id, f.text, owner, due, overdue,
+                                                    local_day(f.made))))
         open_items.sort(key=lambda p: (p[1].due is None, p[1].due or date.max, p[0], p[1].id))
-        questions = [
-            (self._when(q), q) for q in self._records(
-                Question, Question.asked_at.is_null(True) | (Question.asked_at >= self.cutoff))
-            if q.asked_at is None or q.asked_at >= self.cutoff
-        ]
-        questions.sort(key=lambda p: (p[0], p[1].id))
+        questions = [q for q in self._records("question")
+                     if q.c[0] is None or moment(q.c[0]) >= self.cutoff]
+        questions.sort(key=lambda q: (q.made, q.id))
         return (
             tuple(f for _, f in open_items if f.owner != "them"),
             tuple(f for _, f in open_items if f.owner == "them"),
-            tuple(Note(q.id, q.text, local_day(m)) for m, q in questions),
+            tuple(Note(q.id, q.text, local_day(q.made)) for q in questions),
         )
 
     def _topics(self) -> tuple[TopicMention, ...]:
@@ -355,9 +323,8 @@ class _Builder:
         if not recent:
             return ()
         order = {c.id: i for i, c in enumerate(recent)}
-        links = (ConversationTopic.select(ConversationTopic.conversation, Topic.name)
-                 .join(Topic).where(ConversationTopic.conversation.in_(list(order)))
-                 .order_by(ConversationTopic.id).tuples())
+        links = [(conv_id, name) for _, _, _, name, conv_id, *_ in self.topic_links
+                 if conv_id in order]
         found: dict[str, list[Any]] = {}
         for conv_id, name in sorted(links, key=lambda link: order[link[0]]):
             entry = found.setdefault(name.casefold(), [name, recent[order[conv_id]], 0])
@@ -365,63 +332,66 @@ class _Builder:
         return tuple(TopicMention(n, local_day(c.happened_at), times)
                      for n, c, times in found.values())
 
-    def _details(self, rows: list[PersonalDetail]) -> tuple[Detail, ...]:
-        dated = [(self._moment(d.conversation_id, d.mentioned_at), d) for d in rows]
+    def _details(self, rows: list[Record]) -> tuple[Detail, ...]:
+        dated = [(self._moment(d, moment(d.c[4])), d) for d in rows]
         dated.sort(key=lambda p: (p[0], p[1].id), reverse=True)
-        return tuple(Detail(d.id, d.kind, d.text, local_day(m)) for m, d in dated)
+        return tuple(Detail(d.id, d.c[0], d.text, local_day(m)) for m, d in dated)
 
-    def _upcoming(self, rows: list[PersonalDetail]) -> tuple[ImportantDate, ...]:
-        found = (important_date(d.id, d.text, d.kind, d.day, d.month, d.year, self.today)
+    def _upcoming(self, rows: list[Record]) -> tuple[ImportantDate, ...]:
+        found = (important_date(d.id, d.text, d.c[0], d.c[1], d.c[2], d.c[3], self.today)
                  for d in rows)
         return tuple(sorted((d for d in found if d), key=lambda d: (d.next_on, d.detail_id)))
 
     def _facts(self) -> tuple[Fact, ...]:
         stale = self.opts["fact_stale_days"]
         facts = []
-        for f in self._records(SalesFact):
-            day = local_day(self._moment(f.conversation_id, f.confirmed_at))
+        for f in self._records("fact"):
+            kind, confirmed, assumed = f.c[0], moment(f.c[1]), bool(f.c[2])
+            day = local_day(self._moment(f, confirmed))
             age = (self.today - day).days
-            facts.append(Fact(f.id, f.kind, f.text, day, age, bool(f.assumed),
-                              bool(f.assumed) or age > stale))
+            facts.append(Fact(f.id, kind, f.text, day, age, assumed, assumed or age > stale))
         rank = {k: i for i, k in enumerate(FACT_KINDS)}
         facts.sort(key=lambda f: (rank.get(f.kind, len(rank)), f.kind, f.age_days, -f.id))
         return tuple(facts)
 
     def _unsaid(self) -> tuple[Note, ...]:
-        notes = [Note(u.id, u.text, local_day(self._when(u)))
-                 for u in self._records(Unsaid)]
+        notes = [Note(u.id, u.text, local_day(u.made)) for u in self._records("unsaid")]
         return tuple(sorted(notes, key=lambda n: (n.on, n.id), reverse=True))
 
     def _thoughtful(self) -> tuple[tuple[Thing, ...], Thing | None]:
         ideas, sent = [], []
-        for t in self._records(ThoughtfulThing):
-            noted = local_day(self._when(t))
-            was_sent = t.status == "sent" and (t.sent_at is None or t.sent_at < self.cutoff)
-            thing = Thing(t.id, t.text, t.url, local_day(t.sent_at) if was_sent and t.sent_at
-                          else None, was_sent, t.reaction if was_sent else "", noted)
+        for t in self._records("thing"):
+            url, status, sent_at, reaction = t.c[0], t.c[1], t.c[2], t.c[3]
+            sent_at = moment(sent_at) if sent_at is not None else None
+            noted = local_day(t.made)
+            was_sent = status == "sent" and (sent_at is None or sent_at < self.cutoff)
+            thing = Thing(t.id, t.text, url, local_day(sent_at) if was_sent and sent_at
+                          else None, was_sent, reaction if was_sent else "", noted)
             (sent if was_sent else ideas).append(thing)
         ideas.sort(key=lambda t: (t.noted_on, t.id), reverse=True)
         sent.sort(key=lambda t: (t.sent_on or t.noted_on, t.id), reverse=True)
         return tuple(ideas), sent[0] if sent else None
 
-    def _purchase(self, p: Purchase) -> PurchaseInfo:
-        return PurchaseInfo(p.id, p.date, (self.today - p.date).days, Decimal(p.amount),
-                            p.currency, p.description)
+    def _purchase(self, row: tuple[Any, ...]) -> PurchaseInfo:
+        pid, _, _, description, on, amount, currency, *_ = row
+        on = day_of(on)
+        return PurchaseInfo(pid, on, (self.today - on).days, Decimal(str(amount)), currency,
+                            description)
 
-    def _checkin(self, rows: list[Purchase]) -> CheckIn | None:
+    def _checkin(self, purchases: list[PurchaseInfo]) -> CheckIn | None:
         last_reached = local_day(self.reached[0].happened_at) if self.reached else None
         threshold, delay = self.opts["purchase_threshold"], self.opts["purchase_checkin_days"]
-        large = [p for p in rows if p.amount >= Decimal(str(threshold))
-                 and p.date <= self.today - timedelta(days=delay)]
+        large = [p for p in purchases if p.amount >= Decimal(str(threshold))
+                 and p.on <= self.today - timedelta(days=delay)]
         if not large:
             return None
-        newest = max(large, key=lambda p: (p.date, p.amount, p.id))
-        due = checkin_due(newest.date, newest.amount, last_reached, self.today, threshold, delay)
-        return CheckIn(self._purchase(newest), due, (self.today - due).days) if due else None
+        newest = max(large, key=lambda p: (p.on, p.amount, p.id))
+        due = checkin_due(newest.on, newest.amount, last_reached, self.today, threshold, delay)
+        return CheckIn(newest, due, (self.today - due).days) if due else None
 
-    def _story(self, purchases: list[Purchase]) -> Story:
-        oldest = self.reached[-1] if self.reached else None
-        milestones = tuple(self._ref(c) for c in reversed(self.convs) if c.milestone)
+    def _story(self, purchases: list[PurchaseInfo]) -> Story:
+        first = self.first_reached
         return Story(self.c.met_on, self.c.met_where, self.c.introduced_by,
-                     local_day(oldest.happened_at) if oldest else None,
-                     self._purchase(purchases[0]) if purchases else None, milestones)
+                     local_day(first) if first else None,
+                     purchases[0] if purchases else None,
+                     tuple(self._ref(c) for c in self.milestones))

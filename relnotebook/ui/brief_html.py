@@ -9,11 +9,12 @@ the last conversation a ``conversation:ID`` link.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 from typing import Any
 
 from . import words
-from .words import day, days_ago, fmt, tr
+from .words import days_ago, fmt, tr
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,23 @@ NB_HYPHEN = "\u2011"  # a topic chip never breaks at its hyphen
 
 
 def _e(text: Any) -> str:
-    return escape(str(text), quote=False)
+    s = text if type(text) is str else str(text)
+    # Most texts have nothing to escape: skip html.escape's three passes (a large brief
+    # escapes some 600 texts on every customer click).
+    return escape(s, quote=False) if "&" in s or "<" in s or ">" in s else s
 
 
 class _Html:
     def __init__(self, c: Colours) -> None:
         self.c = c
+        self._days: dict[date | None, str] = {}
+
+    def day(self, value: date | None) -> str:
+        """``words.day``, once per date and render (the same days recur across sections)."""
+        text = self._days.get(value)
+        if text is None:
+            text = self._days[value] = words.day(value)
+        return text
 
     def muted(self, text: str) -> str:
         return f"<span style='color:{self.c.muted}'>{text}</span>"
@@ -76,7 +88,7 @@ def _header(b: Any, h: _Html) -> str:
     if hd.last_talked is not None:
         parts.append(fmt("Last talked <b>{ago}</b> by {channel} ({day})",
                          ago=_e(days_ago(hd.days_since_talked)),
-                         channel=_e(words.channel(hd.last_channel)), day=_e(day(hd.last_talked))))
+                         channel=_e(words.channel(hd.last_channel)), day=_e(h.day(hd.last_talked))))
     else:
         parts.append(tr("Not talked yet"))
     if hd.cadence_days_until is not None and hd.cadence_days:
@@ -88,7 +100,7 @@ def _header(b: Any, h: _Html) -> str:
     if hd.next_date is not None:
         d = hd.next_date
         lines.append(fmt("Coming up: <b>{text}</b> — {day}, {when}", text=_e(d.text),
-                         day=_e(day(d.next_on)), when=_e(_until(d.days_until))))
+                         day=_e(h.day(d.next_on)), when=_e(_until(d.days_until))))
     out = f"<p style='margin-top:0; margin-bottom:4px'>{'<br>'.join(lines)}</p>"
     for r in b.reminders:
         if r.kind == "talk_most":
@@ -98,7 +110,7 @@ def _header(b: Any, h: _Html) -> str:
         elif r.kind == "unanswered":
             out += h.alert(fmt("<b>{n} unanswered attempts</b> since {day} ({channels}). "
                                "Persistence pays — vary the channel.", n=r.count,
-                               day=_e(day(r.since)),
+                               day=_e(h.day(r.since)),
                                channels=_e(", ".join(words.channel(c) for c in r.channels))))
     return out
 
@@ -138,7 +150,7 @@ def _followup(f: Any, h: _Html) -> str:
         return text
     if f.days_overdue > 0:
         return f"{text} — " + h.bad(_e(tr("overdue by %n days", f.days_overdue)))
-    when = tr("due today") if f.days_overdue == 0 else fmt("due {day}", day=day(f.due))
+    when = tr("due today") if f.days_overdue == 0 else fmt("due {day}", day=h.day(f.due))
     return f"{text} — " + h.muted(_e(when))
 
 
@@ -147,7 +159,7 @@ def _pick_up(b: Any, h: _Html) -> str:
     last = b.last_conversation
     if last is not None:
         link = (f"<a href='conversation:{last.conversation_id}' style='color:{h.c.accent}'>"
-                f"{_e(day(last.on))}</a>")
+                f"{_e(h.day(last.on))}</a>")
         summary = _e(last.summary) if last.summary else h.muted(_e(tr("(no summary)")))
         lead = fmt("Last time ({day}, {channel}):", day=link,
                    channel=_e(words.channel(last.channel)))
@@ -169,7 +181,7 @@ def _topics(b: Any, h: _Html) -> str:
         times = f" ×{t.times}" if t.times > 1 else ""
         chips.append(f"<span style='white-space:nowrap'><span style='background-color:"
                      f"{h.c.note}'>&nbsp;#{_e(t.name).replace('-', NB_HYPHEN)}&nbsp;</span>&nbsp;"
-                     f"{h.muted(_e(day(t.on) + times))}</span>")
+                     f"{h.muted(_e(h.day(t.on) + times))}</span>")
     joined = " &nbsp; ".join(chips)
     return h.heading(tr("Last topics")) + f"<p style='line-height:150%'>{joined}</p>"
 
@@ -177,10 +189,10 @@ def _topics(b: Any, h: _Html) -> str:
 def _personal(b: Any, h: _Html) -> str:
     dated = {d.detail_id for d in b.upcoming}
     rows = [f"<b>{_e(words.detail_kind(d.kind))}:</b> {_e(d.text)} "
-            + h.muted(_e(fmt("(mentioned {day})", day=day(d.mentioned_on))))
+            + h.muted(_e(fmt("(mentioned {day})", day=h.day(d.mentioned_on))))
             for d in b.details if d.id not in dated]
     rows += [fmt("<b>{kind}:</b> {text} — {day}, {when}", kind=_e(words.detail_kind(d.kind)),
-                 text=_e(d.text), day=_e(day(d.next_on)), when=_e(_until(d.days_until)))
+                 text=_e(d.text), day=_e(h.day(d.next_on)), when=_e(_until(d.days_until)))
              for d in b.upcoming]
     return h.heading(tr("Personal")) + h.items(rows) if rows else ""
 
@@ -195,28 +207,28 @@ def _agenda(b: Any, h: _Html) -> str:
     return h.heading(tr("Their agenda")) + h.items(rows) if rows else ""
 
 
-def _purchase(p: Any) -> str:
+def _purchase(p: Any, h: _Html) -> str:
     what = f" — {_e(p.description)}" if p.description else ""
-    return f"{_e(day(p.on))}: <b>{_e(f'{p.amount:,.2f} {p.currency}'.strip())}</b>{what}"
+    return f"{_e(h.day(p.on))}: <b>{_e(f'{p.amount:,.2f} {p.currency}'.strip())}</b>{what}"
 
 
 def _rest(b: Any, h: _Html) -> str:
     out = ""
     if b.unsaid:
         out += h.heading(tr("Unsaid")) + h.items(
-            [f"{_e(u.text)} {h.muted(_e(day(u.on)))}" for u in b.unsaid])
+            [f"{_e(u.text)} {h.muted(_e(h.day(u.on)))}" for u in b.unsaid])
     things = [fmt("Idea: {t}", t=_e(t.text)) + (f" {h.muted(_e(t.url))}" if t.url else "")
               for t in b.ideas]
     if b.last_sent is not None:
         t = b.last_sent
-        sent = fmt("Last sent {day}: {t}", day=_e(day(t.sent_on)), t=_e(t.text))
+        sent = fmt("Last sent {day}: {t}", day=_e(h.day(t.sent_on)), t=_e(t.text))
         things.append(sent + (h.muted(_e(fmt(" — reaction: {r}", r=t.reaction)))
                               if t.reaction else ""))
     if things:
         out += h.heading(tr("Thoughtful things")) + h.items(things)
     rows = []
     if b.last_purchase is not None:
-        rows.append(fmt("Last: {p}", p=_purchase(b.last_purchase)) + h.muted(
+        rows.append(fmt("Last: {p}", p=_purchase(b.last_purchase, h)) + h.muted(
             _e(" (" + days_ago(b.last_purchase.days_ago) + ", "
                + tr("%n purchases in all", b.purchase_count) + ")")))
     if b.checkin is not None:
@@ -229,17 +241,17 @@ def _rest(b: Any, h: _Html) -> str:
 
 def _story(b: Any, h: _Html) -> str:
     st, rows = b.story, []
-    met = ", ".join(x for x in (fmt("on {d}", d=day(st.met_on)) if st.met_on else "",
+    met = ", ".join(x for x in (fmt("on {d}", d=h.day(st.met_on)) if st.met_on else "",
                                fmt("at {w}", w=st.met_where) if st.met_where else "",
                                fmt("introduced by {p}", p=st.introduced_by)
                                if st.introduced_by else "") if x)
     if met:
         rows.append(_e(fmt("Met {how}", how=met)))
     if st.first_talked is not None and rows:
-        rows.append(_e(fmt("First talked {d}", d=day(st.first_talked))))
+        rows.append(_e(fmt("First talked {d}", d=h.day(st.first_talked))))
     if st.first_purchase is not None:
-        rows.append(fmt("First purchase {p}", p=_purchase(st.first_purchase)))
-    rows += [f"★ {_e(day(m.on))} ({_e(words.channel(m.channel))}): {_e(m.summary)}"
+        rows.append(fmt("First purchase {p}", p=_purchase(st.first_purchase, h)))
+    rows += [f"★ {_e(h.day(m.on))} ({_e(words.channel(m.channel))}): {_e(m.summary)}"
              for m in st.milestones]
     return h.heading(tr("Our story")) + h.items(rows) if rows else ""
 

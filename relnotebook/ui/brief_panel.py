@@ -171,7 +171,15 @@ class BriefPanel(QTextBrowser):
         else:
             html = "<p>{}</p>".format(words.tr("The brief cannot be shown."))
         self.html = html
+        # setHtml empties the document first: the scroll bar would hide, the viewport widen
+        # and the old text be laid out again, then the bar come back with the new one and
+        # the new text be laid out twice (the brief's largest cost on a customer click).
+        # Pinning the bar as it is for the swap leaves one layout, and at most one change.
+        policy, pinned = self.verticalScrollBarPolicy(), Qt.ScrollBarPolicy
+        self.setVerticalScrollBarPolicy(pinned.ScrollBarAlwaysOn if bar.isVisibleTo(self)
+                                        else pinned.ScrollBarAlwaysOff)
         self.setHtml(html)
+        self.setVerticalScrollBarPolicy(policy)
         if keep_scroll:
             bar.setValue(position)
 

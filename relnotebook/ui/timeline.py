@@ -41,7 +41,7 @@ from .bus import EventBus
 from .timeline_paint import PAD, Role, TimelineDelegate, describe
 from .undo import DeleteConversation, EditConversation
 
-PAGE = 100
+PAGE = 50  # about ten screens of rows; more come on scroll (fetchMore)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -56,13 +56,17 @@ class TimelineModel(QAbstractListModel):
         self._expanded: set[int] = set()
 
     def set_customer(self, customer_id: int | None) -> None:
+        """Show ``customer_id``: the count and the first page, read inside one reset (one
+        relayout of the view, not a reset and then an insertion)."""
         self.beginResetModel()
         self.customer_id = customer_id
         self._rows, self._expanded = [], set()
-        self._total = conversations.count_for(customer_id) if customer_id is not None else 0
+        self._total = 0
+        if customer_id is not None:
+            self._total = conversations.count_for(customer_id)
+            if self._total:
+                self._rows = list(conversations.timeline(customer_id, limit=PAGE))
         self.endResetModel()
-        if self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
 
     def reload(self) -> None:
         """Re-read as many rows as were loaded (at least a page); expanded rows stay open."""
@@ -92,6 +96,10 @@ class TimelineModel(QAbstractListModel):
     @property
     def total(self) -> int:
         return self._total
+
+    def expanded_ids(self) -> frozenset[int]:
+        """The conversations whose whole note is shown."""
+        return frozenset(self._expanded)
 
     def conversation(self, row: int) -> ConversationView | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -128,24 +136,35 @@ class TimelineModel(QAbstractListModel):
             Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        conv = self.conversation(index.row()) if index.isValid() else None
-        if conv is None:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return describe(conv)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return words.tr("Click, Enter or Space: read the whole note. "
-                            "F2: edit. Delete: delete (undoable).")
-        return {
-            Role.CONVERSATION_ID: conv.id, Role.CONVERSATION: conv,
-            Role.EXPANDED: conv.id in self._expanded, Role.REACHED: conv.reached,
-            Role.TOPICS: list(conv.topics), Role.BODY: conv.body,
-        }.get(role)  # type: ignore[call-overload]
+        # Called for every role of every painted or measured row: answer without building
+        # anything for the roles this model has nothing for.
+        getter = _ROLES.get(role)
+        conv = self.conversation(index.row()) if getter is not None and index.isValid() \
+            else None
+        return None if conv is None else getter(self, conv)
 
     def roleNames(self) -> dict[int, bytes]:  # noqa: N802
         names = dict(super().roleNames())
         names.update({int(r): r.name.lower().encode() for r in Role})
         return names
+
+
+def _tip(_model: TimelineModel, _conv: ConversationView) -> str:
+    return words.tr("Click, Enter or Space: read the whole note. "
+                    "F2: edit. Delete: delete (undoable).")
+
+
+_ROLES: dict[int, Any] = {  # role -> what the model answers for a conversation
+    int(Qt.ItemDataRole.DisplayRole): lambda m, c: describe(c),
+    int(Qt.ItemDataRole.AccessibleTextRole): lambda m, c: describe(c),
+    int(Qt.ItemDataRole.ToolTipRole): _tip,
+    int(Role.CONVERSATION_ID): lambda m, c: c.id,
+    int(Role.CONVERSATION): lambda m, c: c,
+    int(Role.EXPANDED): lambda m, c: c.id in m._expanded,
+    int(Role.REACHED): lambda m, c: c.reached,
+    int(Role.TOPICS): lambda m, c: list(c.topics),
+    int(Role.BODY): lambda m, c: c.body,
+}
 
 
 class TimelineView(QListView):
@@ -177,6 +196,7 @@ class TimelineView(QListView):
                                           lambda: self.timeline_model.toggle(self.currentIndex()),
                                           QKeySequence(Qt.Key.Key_Space))
         self.timeline_model.modelReset.connect(self.delegate.clear)
+        self.timeline_model.modelReset.connect(self._sync_uniform)
         self.timeline_model.dataChanged.connect(self._relayout)
         bus.changed.connect(self._on_changed)
 
@@ -218,7 +238,15 @@ class TimelineView(QListView):
             self.setCurrentIndex(self.timeline_model.index(min(max(row, 0), count - 1)))
 
     def _relayout(self, *_args: Any) -> None:
+        self._sync_uniform()
         self.scheduleDelayedItemsLayout()
+
+    def _sync_uniform(self) -> None:
+        """Rows are all one height until one is expanded: the view then lays out a page
+        from the first row's size instead of asking the delegate for every row."""
+        uniform = not self.timeline_model.expanded_ids()
+        if self.uniformItemSizes() != uniform:
+            self.setUniformItemSizes(uniform)
 
     def current_conversation(self) -> ConversationView | None:
         index = self.currentIndex()

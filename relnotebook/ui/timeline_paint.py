@@ -27,6 +27,17 @@ from . import words
 
 PAD = 10
 Index = QModelIndex | QPersistentModelIndex
+# Looked up once: a PySide enum member costs a microsecond per attribute access, and a
+# row's paint used some forty of them.
+_LEFT, _CENTER = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignCenter
+_ELIDE = Qt.TextElideMode.ElideRight
+_NO_PEN = Qt.PenStyle.NoPen
+_SELECTED = QStyle.StateFlag.State_Selected
+_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
+_HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
+_TEXT, _HIGHLIGHTED = QPalette.ColorRole.Text, QPalette.ColorRole.HighlightedText
+_HIGHLIGHT = QPalette.ColorRole.Highlight
+_ANTIALIASING = QPainter.RenderHint.Antialiasing
 
 
 class Role(IntEnum):
@@ -66,19 +77,56 @@ def describe(conv: ConversationView) -> str:
     return f"{star}{words.day(conv.day)} — {facts(conv)} — {summary(conv)}"
 
 
+class _Fonts:
+    """The fonts and metrics a row is painted with, made once per view font (making them
+    for every row of every paint cost more than drawing the text)."""
+
+    def __init__(self, font: QFont) -> None:
+        self.font = QFont(font)
+        self.bold, self.italic = QFont(font), QFont(font)
+        self.bold.setBold(True)
+        self.italic.setItalic(True)
+        self.fm, self.fm_bold = QFontMetrics(font), QFontMetrics(self.bold)
+        self.line, self.ascent = self.fm.height(), self.fm.ascent()
+        self.head_height = self.line * 2 + 3 * PAD // 2 + 4
+
+
 class TimelineDelegate(QStyledItemDelegate):
-    """Paints a conversation; an expanded one shows its note as Markdown underneath."""
+    """Paints a conversation; an expanded one shows its note as Markdown underneath.
+
+    What a row says (``describe``'s parts) is worked out once per conversation and kept until
+    the model resets (``clear``): a paint then only draws.
+    """
 
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self.view = view
         self._docs: dict[tuple[int, int, str], QTextDocument] = {}
+        self._texts: dict[int, tuple[ConversationView, str, str, str]] = {}
+        self._fonts: _Fonts | None = None
 
     def clear(self) -> None:
         self._docs.clear()
+        self._texts.clear()
 
     def _width(self) -> int:
         return max(200, self.view.viewport().width() - 2 * PAD)
+
+    def _fonts_for(self, font: QFont) -> _Fonts:
+        if self._fonts is None or self._fonts.font != font:
+            self._fonts = _Fonts(font)
+        return self._fonts
+
+    def _row_texts(self, conv: ConversationView) -> tuple[str, str, str]:
+        """(date heading, facts, summary) of a conversation."""
+        cached = self._texts.get(conv.id)
+        if cached is None or cached[0] is not conv:
+            if len(self._texts) > 1000:
+                self._texts.clear()
+            cached = (conv, ("★ " if conv.milestone else "") + words.day(conv.day), facts(conv),
+                      summary(conv))
+            self._texts[conv.id] = cached
+        return cached[1:]
 
     def _doc(self, conv: ConversationView, font: QFont) -> QTextDocument:
         key = (conv.id, self._width(), conv.body)
@@ -95,86 +143,79 @@ class TimelineDelegate(QStyledItemDelegate):
         return doc
 
     def _head_height(self, font: QFont) -> int:
-        return QFontMetrics(font).height() * 2 + 3 * PAD // 2 + 4
+        return self._fonts_for(font).head_height
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
-        conv = index.data(Role.CONVERSATION)
         height = self._head_height(option.font)
-        if conv is not None and index.data(Role.EXPANDED):
-            height += int(self._doc(conv, option.font).size().height()) + PAD
+        if index.data(Role.EXPANDED):
+            conv = index.data(Role.CONVERSATION)
+            if conv is not None:
+                height += int(self._doc(conv, option.font).size().height()) + PAD
         return QSize(self._width(), height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         conv: ConversationView | None = index.data(Role.CONVERSATION)
         if conv is None:
             return
+        head, info, said = self._row_texts(conv)
+        f = self._fonts_for(option.font)
         painter.save()
         style = option.widget.style() if option.widget else None
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
         if style is not None:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter,
-                                option.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+            # The item's own panel (selection, hover) as initStyleOption + an empty text would
+            # give, without asking the model for the roles this view never shows.
+            opt = QStyleOptionViewItem(option)
+            opt.features |= _HAS_DISPLAY
+            style.drawPrimitive(_PANEL, opt, painter, option.widget)
+        selected = bool(option.state & _SELECTED)
         pal = option.palette
-        text = pal.color(QPalette.ColorRole.HighlightedText if selected
-                         else QPalette.ColorRole.Text)
+        text = pal.color(_HIGHLIGHTED if selected else _TEXT)
         muted = QColor(text)
         muted.setAlphaF(0.7)
         rect = option.rect.adjusted(PAD, PAD // 2 + 2, -PAD, -PAD // 2)
-        fm = QFontMetrics(option.font)
-        line = fm.height()
-        bold = QFont(option.font)
-        bold.setBold(True)
-        painter.setFont(bold)
+        fm, line = f.fm, f.line
+        painter.setFont(f.bold)
         painter.setPen(text)
-        head = ("★ " if conv.milestone else "") + words.day(conv.day)
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line),
-                         Qt.AlignmentFlag.AlignLeft, head)
-        x = rect.left() + QFontMetrics(bold).horizontalAdvance(head) + PAD
-        painter.setFont(option.font)
+        base = rect.top() + f.ascent  # drawText at a point: no layout of a rectangle
+        painter.drawText(rect.left(), base, head)
+        x = rect.left() + f.fm_bold.horizontalAdvance(head) + PAD
+        painter.setFont(f.font)
         painter.setPen(muted)
-        info = facts(conv)
-        elided = fm.elidedText(info, Qt.TextElideMode.ElideRight, rect.right() - x)
-        painter.drawText(QRect(x, rect.top(), rect.right() - x, line),
-                         Qt.AlignmentFlag.AlignLeft, elided)
+        elided = fm.elidedText(info, _ELIDE, rect.right() - x)
+        painter.drawText(x, base, elided)
         x += fm.horizontalAdvance(info) + PAD
         self._chips(painter, conv.topics, x, rect.top(), rect.right(), fm, pal, selected)
-        second = QRect(rect.left(), rect.top() + line + PAD // 2, rect.width(), line)
         if not conv.reached:
-            italic = QFont(option.font)
-            italic.setItalic(True)
-            painter.setFont(italic)
+            painter.setFont(f.italic)
         painter.setPen(text if conv.reached else muted)
-        painter.drawText(second, Qt.AlignmentFlag.AlignLeft,
-                         fm.elidedText(summary(conv), Qt.TextElideMode.ElideRight, rect.width()))
+        painter.drawText(rect.left(), base + line + PAD // 2,
+                         fm.elidedText(said, _ELIDE, rect.width()))
         if index.data(Role.EXPANDED):
             doc = self._doc(conv, option.font)
-            painter.translate(rect.left() + PAD, rect.top() + self._head_height(option.font)
-                              - PAD // 2)
+            painter.translate(rect.left() + PAD, rect.top() + f.head_height - PAD // 2)
             ctx = QAbstractTextDocumentLayout.PaintContext()
             ctx.palette = QPalette(pal)
-            ctx.palette.setColor(QPalette.ColorRole.Text, text)
+            ctx.palette.setColor(_TEXT, text)
             doc.documentLayout().draw(painter, ctx)
         painter.restore()
 
     @staticmethod
     def _chips(painter: QPainter, topics: tuple[str, ...], x: int, top: int, right: int,
                fm: QFontMetrics, pal: QPalette, selected: bool) -> None:
-        fill = QColor(pal.color(QPalette.ColorRole.Highlight))
+        fill = QColor(pal.color(_HIGHLIGHT))
         fill.setAlphaF(0.35 if selected else 0.18)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(_ANTIALIASING)
+        pen = pal.color(_HIGHLIGHTED if selected else _TEXT)
+        height = fm.height() + 2
         for topic in topics:
             label = f"#{topic}"
             width = fm.horizontalAdvance(label) + 12
             if x + width > right:
                 break
-            chip = QRect(x, top - 1, width, fm.height() + 2)
-            painter.setPen(Qt.PenStyle.NoPen)
+            chip = QRect(x, top - 1, width, height)
+            painter.setPen(_NO_PEN)
             painter.setBrush(fill)
-            painter.drawRoundedRect(chip, chip.height() / 2, chip.height() / 2)
-            painter.setPen(pal.color(QPalette.ColorRole.HighlightedText if selected
-                                     else QPalette.ColorRole.Text))
-            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawRoundedRect(chip, height / 2, height / 2)
+            painter.setPen(pen)
+            painter.drawText(chip, _CENTER, label)
             x += width + 4
