@@ -155,3 +155,45 @@ def test_a_customer_beyond_the_first_page_is_highlighted_when_opened(qtbot, note
     assert panel.select(ids[-1])
     current = panel.table.currentIndex()
     assert panel.model.customer_id(current.row()) == ids[-1]
+
+
+def test_a_filter_keystroke_reads_one_page_whoever_is_open(qtbot, notebook):
+    """Typing in the filter never reads on through the list to keep the open customer
+    highlighted (at 100,000 customers that took a second per keystroke); the open
+    customer stays highlighted when the first page lists them."""
+    from playhouse.test_utils import count_queries
+
+    from relnotebook.ui.bus import EventBus
+    from relnotebook.ui.customer_list import PAGE, CustomerListPanel
+
+    ids = [customers.create(f"Person {n:04d}")[0].id for n in range(PAGE * 3)]
+    panel = CustomerListPanel(EventBus())
+    qtbot.addWidget(panel)
+    panel.resize(600, 400)
+    panel.show()
+    assert panel.select(ids[-1])  # deep in the list: read on to highlight them
+    with count_queries() as counter:
+        type_text(panel.search, "p")
+    assert counter.count <= 3  # the first page (and a setting), not the pages down to them
+    assert panel.current_customer() is None
+    panel.search.clear()
+    assert panel.select(ids[3])
+    type_text(panel.search, "0003")
+    assert panel.current_customer() == ids[3]
+
+
+def test_reading_on_to_a_customer_reads_growing_pages(qtbot, notebook):
+    """Highlighting someone deep in the list reads pages that double in size, so the
+    number of reads grows with the logarithm of the distance, not with the distance."""
+    from playhouse.test_utils import count_queries
+
+    from relnotebook.ui.bus import EventBus
+    from relnotebook.ui.customer_list import PAGE, CustomerListPanel
+
+    ids = [customers.create(f"Person {n:04d}")[0].id for n in range(PAGE * 7 + 5)]
+    panel = CustomerListPanel(EventBus())
+    qtbot.addWidget(panel)
+    with count_queries() as counter:
+        assert panel.select(ids[-1])
+    assert counter.count <= 8  # 250 + 500 + 1000 + 2000 rows (fixed pages: 8 reads)
+    assert panel.model.customer_id(panel.table.currentIndex().row()) == ids[-1]
