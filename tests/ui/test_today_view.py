@@ -141,3 +141,35 @@ def test_the_model_passes_qtmodeltester(qtmodeltester, qtbot, bus, stack, promis
     view = _view(qtbot, bus, stack)
     assert view.model.rowCount() == 2
     qtmodeltester.check(view.model)
+
+
+def test_the_agenda_is_read_under_a_wait_cursor_and_the_cursor_comes_back(
+        qtbot, bus, stack, promised, monkeypatch):
+    """Reading the agenda takes about a second at 100,000 customers: the pointer says so,
+    and is given back even when the read fails."""
+    from PySide6.QtWidgets import QApplication
+
+    from relnotebook.core import agenda
+    from relnotebook.core.errors import StorageError
+
+    view = _view(qtbot, bus, stack)
+    seen = []
+    real = agenda.for_day
+
+    def watched(day):
+        cursor = QApplication.overrideCursor()
+        seen.append(cursor.shape() if cursor else None)
+        return real(day)
+
+    monkeypatch.setattr(agenda, "for_day", watched)
+    view.refresh()
+    assert seen == [Qt.CursorShape.WaitCursor]
+    assert QApplication.overrideCursor() is None
+
+    def failing(day):
+        raise StorageError("locked")
+
+    monkeypatch.setattr(agenda, "for_day", failing)
+    with pytest.raises(StorageError):
+        view.refresh()
+    assert QApplication.overrideCursor() is None
