@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
@@ -40,6 +40,7 @@ from .brief_panel import BriefPanel, CustomerHeader
 from .bus import EventBus
 from .customer_list import CustomerListPanel
 from .errors import guarded, show_error
+from .first_paint import FirstPaint
 from .outside_writes import OutsideWrites
 from .timeline import TimelineView
 
@@ -99,7 +100,7 @@ class MainWindow(QMainWindow):
         self._today: QWidget | None = None  # built on first use (``today_view``)
         self.welcome: QWidget | None = None  # built when an empty notebook shows it
         self._safety: SafetyController | None = None  # built on first use (``safety``)
-        self._first_paint = _FirstPaint(self)
+        self._first_paint = FirstPaint(self)
         self._build()
         self.outside_writes = OutsideWrites(self.bus, self)
         self.outside_writes.watch(self)
@@ -459,67 +460,6 @@ class MainWindow(QMainWindow):
         self.outside_writes.timer.stop()
         self.save_state()
         super().closeEvent(event)
-
-
-class _FirstPaint(QObject):
-    """Runs callbacks on the turn of the event loop after the window's first paint.
-
-    It watches the window's paint events (the window paints first in the sync that paints
-    all its children and flushes them; the next turn of the loop comes after the flush) and
-    removes itself after the first one. A window shown where nothing exposes it (another
-    virtual desktop, say) gets no paint: ``UNSEEN_MS`` after it was shown the callbacks run
-    anyway, so backups and reminders never wait for the user to look.
-    """
-
-    UNSEEN_MS = 3000
-
-    def __init__(self, window: QWidget) -> None:
-        super().__init__(window)
-        self.window = window
-        self.painted = False
-        self.shown = False
-        self.pending: list[Callable[[], Any]] = []
-        window.installEventFilter(self)
-
-    def add(self, callback: Callable[[], Any]) -> None:
-        if self.painted:
-            QTimer.singleShot(0, lambda: self._call(callback))
-        else:
-            self.pending.append(callback)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if self.painted or watched is not self.window:
-            return False
-        kind = event.type()
-        if kind == QEvent.Type.Paint:
-            self._done()
-        elif kind == QEvent.Type.Show and not self.shown:
-            self.shown = True
-            QTimer.singleShot(self.UNSEEN_MS, self, self._unseen)
-        return False
-
-    def _done(self) -> None:
-        self.painted = True
-        self.window.removeEventFilter(self)
-        QTimer.singleShot(0, self._run)
-
-    def _unseen(self) -> None:
-        if not self.painted:
-            log.info("the window was not painted %d ms after it was shown", self.UNSEEN_MS)
-            self._done()
-
-    def _run(self) -> None:
-        pending, self.pending = self.pending, []
-        for callback in pending:
-            self._call(callback)
-
-    def _call(self, callback: Callable[[], Any]) -> None:
-        """One step: a notebook error is shown as a sentence; anything else is logged, and
-        never keeps the other steps from running."""
-        try:
-            guarded(self.window, callback)
-        except Exception:  # noqa: BLE001 - logged; the window goes on
-            log.exception("a start-up step after the first paint failed")
 
 
 def _exists(customer_id: int) -> bool:

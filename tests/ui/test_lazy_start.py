@@ -115,9 +115,9 @@ def test_the_first_paint_imports_and_reads_only_what_it_shows(filled):
 
 
 def test_after_first_paint_waits_for_the_paint(qtbot, notebook, monkeypatch):
-    from relnotebook.ui import main_window
+    from relnotebook.ui import first_paint
 
-    monkeypatch.setattr(main_window._FirstPaint, "UNSEEN_MS", 600_000)  # only a paint counts
+    monkeypatch.setattr(first_paint.FirstPaint, "UNSEEN_MS", 600_000)  # only a paint counts
     window = create_main_window(notebook)
     qtbot.addWidget(window)
     ran: list[bool] = []
@@ -136,14 +136,14 @@ def test_a_window_shown_but_never_painted_still_runs_them(qtbot, notebook, monke
     """Another virtual desktop: shown, not exposed, no paint; backups must not wait."""
     from PySide6.QtCore import QEvent, QObject
 
-    from relnotebook.ui import main_window
+    from relnotebook.ui import first_paint
 
     class NoPaint(QObject):  # installed last, so it sees (and eats) paints first
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
             return event.type() == QEvent.Type.Paint
 
     caplog.set_level(logging.INFO, logger="relnotebook.ui")
-    monkeypatch.setattr(main_window._FirstPaint, "UNSEEN_MS", 50)
+    monkeypatch.setattr(first_paint.FirstPaint, "UNSEEN_MS", 50)
     window = create_main_window(notebook)
     qtbot.addWidget(window)
     no_paint = NoPaint(window)
