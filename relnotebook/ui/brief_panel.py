@@ -3,7 +3,9 @@
 ``BriefPanel`` renders ``briefing.brief_for`` as rich text in a ``QTextBrowser``: a heading
 per section (empty ones left out), overdue items in the palette's warning red, and a
 checkbox link in front of every open follow-up and question (``tick:followup:ID``), which
-pushes an undoable tick. On a wide panel the sections flow into two columns.
+pushes an undoable tick. On a wide panel the sections flow into two columns. Long sections
+are folded (``brief_html.FOLD_AFTER``); a ``more:SECTION`` link unfolds one for as long as
+the same customer is shown.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 from ..core import clock, customers
 from ..core.changes import Changes, Kind
 from . import words
-from .brief_html import Colours, render
+from .brief_html import FOLDABLE, Colours, render, stylesheet
 from .bus import EventBus
 from .errors import guarded
 from .undo import SetFollowUpDone, SetQuestionAsked
@@ -47,6 +49,10 @@ _SECTIONS = {  # where a revealed record sits in the brief (brief_html's heading
     "detail": "Personal", "fact": "Their agenda", "followup": "Pick up where you left off",
     "question": "Pick up where you left off", "unsaid": "Unsaid",
     "thing": "Thoughtful things", "style": "How they like to talk",
+}
+_FOLDS = {  # the folded section (brief_html.FOLDABLE) that may hide a revealed record
+    "detail": "personal", "fact": "agenda", "unsaid": "unsaid", "thing": "things",
+    "style": "style",
 }
 
 
@@ -140,6 +146,7 @@ class BriefPanel(QTextBrowser):
         self.bus, self.undo_stack = bus, undo_stack
         self.customer_id: int | None = None
         self.brief: Any = None
+        self.unfolded: set[str] = set()
         self._columns = 1
         self.html = ""
         self.anchorClicked.connect(self._anchor)
@@ -147,8 +154,16 @@ class BriefPanel(QTextBrowser):
         self.render()
 
     def set_customer(self, customer_id: int | None) -> None:
+        if customer_id != self.customer_id:
+            self.unfolded = set()
         self.customer_id = customer_id
         self.refresh(keep_scroll=False)
+
+    def unfold(self, section: str) -> None:
+        """Show every row of a folded section (until another customer is shown)."""
+        if section in FOLDABLE and section not in self.unfolded:
+            self.unfolded.add(section)
+            self.render(keep_scroll=True)
 
     def refresh(self, keep_scroll: bool = True) -> None:
         self.brief = None
@@ -161,11 +176,15 @@ class BriefPanel(QTextBrowser):
         bar = self.verticalScrollBar()
         position = bar.value()
         self._columns = 2 if self.viewport().width() >= TWO_COLUMNS_FROM else 1
+        tones = colours(self.palette())
+        css = stylesheet(tones)
+        if css != self.document().defaultStyleSheet():
+            self.document().setDefaultStyleSheet(css)
         if self.brief is not None:
-            html = render(self.brief, colours(self.palette()), self._columns)
+            html = render(self.brief, tones, self._columns, frozenset(self.unfolded))
         elif self.customer_id is None:
             html = "<p style='color:{c}'>{t}</p>".format(
-                c=colours(self.palette()).muted,
+                c=tones.muted,
                 t=words.tr("Choose a customer on the left (Ctrl+F finds one), "
                            "or open Today (Ctrl+T) to see who to call and why."))
         else:
@@ -202,7 +221,9 @@ class BriefPanel(QTextBrowser):
 
     def _anchor(self, url: QUrl) -> None:
         parts = url.toString().split(":")
-        if len(parts) == 3 and parts[0] == "tick" and parts[2].isdigit():
+        if len(parts) == 2 and parts[0] == "more":
+            self.unfold(parts[1])
+        elif len(parts) == 3 and parts[0] == "tick" and parts[2].isdigit():
             self.tick(parts[1], int(parts[2]))
         elif len(parts) == 2 and parts[0] == "conversation" and parts[1].isdigit() and \
                 self.customer_id is not None:
@@ -213,6 +234,8 @@ class BriefPanel(QTextBrowser):
         question, unsaid note or thoughtful thing; a style note scrolls to its section).
         False when the brief does not show it (a closed follow-up, an asked question)."""
         heading = _SECTIONS.get(kind)
+        if kind in _FOLDS:
+            self.unfold(_FOLDS[kind])
         block = self._heading_block(words.tr(heading)) if heading else None
         if block is None:
             return False

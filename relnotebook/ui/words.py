@@ -36,6 +36,7 @@ ENGLISH_ONE: dict[str, str] = {
     "(every %n days)": "(every day)",
     "Added %n customers": "Added %n customer",
     "Conversations (%n)": "Conversations (%n)",
+    "Show %n more": "Show %n more",
     "The %n newest are shown; type more to narrow them down.":
         "The newest is shown; type more to narrow it down.",
     "Writing %n contacts into the notebook…": "Writing %n contact into the notebook…",

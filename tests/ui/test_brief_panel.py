@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtGui import QFont, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QTextBrowser
 
 from relnotebook.core import conversations, customers, records
@@ -117,10 +117,14 @@ def test_every_section_shows_what_the_note_captured(qtbot, panel, columns):
 
 
 def test_overdue_items_are_in_the_palette_red(panel):
+    """Checked on the laid-out text, as drawn: the style sheet must reach the document."""
     red = colours(panel.palette()).negative
-    html = panel.html
-    at = html.index("overdue by 6 days")
-    assert red in html[max(0, at - 120):at]
+    found = panel.document().find("overdue by 6 days")
+    assert not found.isNull()
+    assert found.charFormat().foreground().color().name() == red
+    assert found.charFormat().fontWeight() > QFont.Weight.Normal
+    plain = panel.document().find("send the revised quote")
+    assert plain.charFormat().foreground().color().name() != red
 
 
 def anchor_point(browser: QTextBrowser, href: str) -> QPoint:
@@ -198,3 +202,50 @@ def test_ticking_by_keyboard(qtbot, panel):
     with qtbot.waitSignal(panel.brief_shown):
         qtbot.keyClick(panel, Qt.Key.Key_Return)
     assert first_owed not in [f.text for f in panel.brief.i_owe]
+
+
+MANY_DETAILS = "Long lunch\n" + "".join(f"+hobby: hobby number {i:02d}\n" for i in range(14))
+
+
+def test_a_long_section_is_folded_and_a_click_unfolds_it(qtbot, panel, maria):
+    """Eight rows and a "Show N more" link; clicking it shows every row, until another
+    customer is shown. The text forms (Copy brief) stay complete."""
+    conversations.log(maria, MANY_DETAILS, at=today() - timedelta(days=1))
+    panel.resize(600, 1800)  # one column, the link on screen
+    qtbot.waitUntil(lambda: panel._columns == 1)
+    panel.refresh()
+    personal = section(panel, "Personal")
+    shown = [i for i in range(14) if f"hobby number {i:02d}" in personal]
+    assert 0 < len(shown) < 8  # one row is the birthday: upcoming dates come first
+    dated = {d.detail_id for d in panel.brief.upcoming}
+    rows = len(panel.brief.upcoming) + sum(d.id not in dated for d in panel.brief.details)
+    assert f"Show {rows - 8} more…" in personal
+    assert all(f"hobby number {i:02d}" in panel.copy_brief() for i in range(14))
+    qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton,
+                     pos=anchor_point(panel, "more:personal"))
+    qtbot.waitUntil(lambda: "more…" not in section(panel, "Personal"))
+    assert all(f"hobby number {i:02d}" in section(panel, "Personal") for i in range(14))
+    other, _ = customers.create("Someone Else")
+    panel.set_customer(other.id)
+    panel.set_customer(maria)
+    assert "more…" in section(panel, "Personal")
+
+
+def test_revealing_a_folded_record_unfolds_its_section(qtbot, panel, maria):
+    conversations.log(maria, MANY_DETAILS, at=today() - timedelta(days=1))
+    panel.refresh()
+    oldest = min(panel.brief.details, key=lambda d: d.mentioned_on)
+    assert oldest.text not in section(panel, "Personal")
+    assert panel.reveal("detail", oldest.id)
+    assert oldest.text in section(panel, "Personal")
+    assert panel.textCursor().selectedText().startswith(oldest.text[:20])
+
+
+def test_their_agenda_leads_with_the_newest_fact_of_each_kind(qtbot, panel, maria):
+    note = "Budget talk\n" + "".join(f"+hot: hot button {i:02d}\n" for i in range(12))
+    conversations.log(maria, note, at=today() - timedelta(days=1))
+    panel.refresh()
+    lines = [line for line in section(panel, "Their agenda").splitlines()[1:] if line.strip()]
+    kinds = [line.split(":")[0].strip(" •") for line in lines[:5]]
+    assert kinds == ["Hot button", "Purchase timeline", "Need", "Expects", "On their agenda"]
+    assert "more…" in lines[-1]
