@@ -7,7 +7,9 @@ in local time. A date given without a time means 12:00 local that day, so that a
 
 from __future__ import annotations
 
+import time as _time
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 
 def utc_now() -> datetime:
@@ -28,7 +30,18 @@ def to_local(moment_utc: datetime) -> datetime:
 
 
 def local_day(moment_utc: datetime) -> date:
-    """The local calendar day of a stored moment."""
+    """The local calendar day of a stored moment.
+
+    Remembered per moment and time zone: a brief or a timeline page asks for the days of
+    the same few hundred moments on every customer opened, at ~4 µs of time zone
+    arithmetic each. The zone's names are in the key, so a changed ``TZ`` (``tzset``) is
+    never answered from the old zone's days.
+    """
+    return _local_day(moment_utc, _time.tzname)
+
+
+@lru_cache(maxsize=16_384)
+def _local_day(moment_utc: datetime, _zone: tuple[str, str]) -> date:
     return to_local(moment_utc).date()
 
 

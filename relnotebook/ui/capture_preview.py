@@ -140,12 +140,14 @@ class CapturePreview(QTreeWidget):
         self._text = ""
         self._on = date.today()
         self._result: CaptureResult | None = None
+        self._parsed: tuple[str, date] | None = None  # the input of ``_result``
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.update_now)
         self.itemActivated.connect(self._activated)
         self._fill(capture.parse("", self._on))
+        self._parsed = ("", self._on)
 
     def schedule(self, text: str, on: date) -> None:
         """Recompute for ``text`` typed on ``on`` after the debounce (restarted by each call)."""
@@ -154,8 +156,14 @@ class CapturePreview(QTreeWidget):
 
     def update_now(self) -> None:
         self._timer.stop()
+        if self._result is not None and (self._text, self._on) == self._parsed:
+            # Opening another customer with no draft asks again for the empty note's
+            # preview: rebuilding the same tree cost a millisecond per customer click.
+            self.updated.emit(self._result)
+            return
         result = capture.parse(self._text, self._on)
         self._fill(result)
+        self._parsed = (self._text, self._on)
         self.updated.emit(result)
 
     def result(self) -> CaptureResult | None:

@@ -197,3 +197,16 @@ def test_reading_on_to_a_customer_reads_growing_pages(qtbot, notebook):
         assert panel.select(ids[-1])
     assert counter.count <= 8  # 250 + 500 + 1000 + 2000 rows (fixed pages: 8 reads)
     assert panel.model.customer_id(panel.table.currentIndex().row()) == ids[-1]
+
+
+def test_selecting_again_after_clearing_highlights_the_row(qtbot, panel, people):
+    """No customer shown clears the highlight; showing the same customer again brings it
+    back (the fast path for an already-current row must not skip it)."""
+    bob = people["Bob Jones"]
+    assert panel.select(bob)
+    assert panel.table.selectionModel().isRowSelected(panel.model.row_of(bob))
+    panel.select(None)
+    assert not panel.table.selectionModel().hasSelection()
+    assert panel.select(bob)
+    assert panel.table.selectionModel().isRowSelected(panel.model.row_of(bob))
+    assert panel.current_customer() == bob
