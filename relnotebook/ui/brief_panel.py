@@ -57,7 +57,7 @@ _FOLDS = {  # the folded section (brief_html.FOLDABLE) that may hide a revealed 
 
 
 def colours(palette: QPalette) -> Colours:
-    from .customer_list import negative_colour
+    from .customer_model import negative_colour
 
     text = palette.color(QPalette.ColorRole.Text)
     muted = palette.color(QPalette.ColorRole.PlaceholderText)

@@ -35,7 +35,7 @@ from ..core.errors import NotebookError, ValidationError
 from . import words
 from .bus import EventBus
 from .card_undo import AddedRecord, DeletedRecord, EditRecord
-from .customer_list import negative_colour
+from .customer_model import negative_colour
 from .errors import report
 
 Index = QModelIndex | QPersistentModelIndex

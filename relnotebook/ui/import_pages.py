@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from ..core.io import MERGE, NEW, SKIP, UNCHANGED, ImportPlan, PlanItem, Problem
 from . import import_words as iw
 from . import words
-from .customer_list import negative_colour
+from .customer_model import negative_colour
 
 Index = QModelIndex | QPersistentModelIndex
 WARNING = "warning"

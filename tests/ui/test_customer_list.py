@@ -11,7 +11,8 @@ from typing_helpers import type_text
 from relnotebook.core import conversations, customers
 from relnotebook.core.clock import today
 from relnotebook.ui.bus import EventBus
-from relnotebook.ui.customer_list import Column, CustomerListPanel, Role
+from relnotebook.ui.customer_list import CustomerListPanel
+from relnotebook.ui.customer_model import Column, Role
 
 
 @pytest.fixture
@@ -146,7 +147,8 @@ def test_last_contact_column_counts_days(panel, people):
 def test_a_customer_beyond_the_first_page_is_highlighted_when_opened(qtbot, notebook):
     """Opening someone from Today or the palette highlights them even deep in a long list."""
     from relnotebook.ui.bus import EventBus
-    from relnotebook.ui.customer_list import PAGE, CustomerListPanel
+    from relnotebook.ui.customer_list import CustomerListPanel
+    from relnotebook.ui.customer_model import PAGE
 
     ids = [customers.create(f"Person {n:04d}")[0].id for n in range(PAGE * 2 + 10)]
     panel = CustomerListPanel(EventBus())
@@ -164,7 +166,8 @@ def test_a_filter_keystroke_reads_one_page_whoever_is_open(qtbot, notebook):
     from playhouse.test_utils import count_queries
 
     from relnotebook.ui.bus import EventBus
-    from relnotebook.ui.customer_list import PAGE, CustomerListPanel
+    from relnotebook.ui.customer_list import CustomerListPanel
+    from relnotebook.ui.customer_model import PAGE
 
     ids = [customers.create(f"Person {n:04d}")[0].id for n in range(PAGE * 3)]
     panel = CustomerListPanel(EventBus())
@@ -188,7 +191,8 @@ def test_reading_on_to_a_customer_reads_growing_pages(qtbot, notebook):
     from playhouse.test_utils import count_queries
 
     from relnotebook.ui.bus import EventBus
-    from relnotebook.ui.customer_list import PAGE, CustomerListPanel
+    from relnotebook.ui.customer_list import CustomerListPanel
+    from relnotebook.ui.customer_model import PAGE
 
     ids = [customers.create(f"Person {n:04d}")[0].id for n in range(PAGE * 7 + 5)]
     panel = CustomerListPanel(EventBus())

@@ -14,7 +14,7 @@ from relnotebook.core import conversations, customers, search
 from relnotebook.core.clock import today
 from relnotebook.ui import errors, export_actions, io_worker
 from relnotebook.ui.app import create_main_window
-from relnotebook.ui.customer_list import Column as ListColumn
+from relnotebook.ui.customer_model import Column as ListColumn
 
 WAIT_MS = 60_000
 NOTE = "Quarterly review #review\n[ ] send the slides due in 2 weeks\n? who else decides\n"

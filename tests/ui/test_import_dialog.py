@@ -13,7 +13,7 @@ from relnotebook.core import customers
 from relnotebook.core.io import ImportCancelled, merge
 from relnotebook.ui import io_worker
 from relnotebook.ui.app import create_main_window
-from relnotebook.ui.customer_list import Column as ListColumn
+from relnotebook.ui.customer_model import Column as ListColumn
 from relnotebook.ui.import_dialog import (
     APPLYING,
     CANCELLED,

@@ -21,7 +21,8 @@ from window_helpers import shown_window
 from relnotebook.core import agenda, customers, db
 from relnotebook.ui import app as ui_app
 from relnotebook.ui.app import create_main_window
-from relnotebook.ui.customer_list import FIRST_PAGE, PAGE, CustomerListPanel
+from relnotebook.ui.customer_list import CustomerListPanel
+from relnotebook.ui.customer_model import FIRST_PAGE, PAGE
 from relnotebook.ui.main_window import MainWindow
 
 # Modules a first paint must not need: each belongs to something opened later.

@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoStack
 from relnotebook.core import conversations, customers, db
 from relnotebook.ui.brief_panel import BriefPanel
 from relnotebook.ui.bus import EventBus
-from relnotebook.ui.customer_list import CustomerListModel
+from relnotebook.ui.customer_model import CustomerListModel
 from relnotebook.ui.timeline import TimelineModel
 
 DAY = date(2026, 3, 2)
