@@ -238,6 +238,86 @@ def test_migrated_schema_matches_models(tmp_path):
         assert {f.column_name for f in model._meta.sorted_fields} <= columns, model
 
 
+def _tables_and_indexes(conn: sqlite3.Connection, tables: set[str]) -> dict[str, object]:
+    """Per table: its columns (name, type, not null, primary key) and its indexes (name,
+    columns, unique), as SQLite reports them. (The integer primary key is NOT NULL either
+    way; 0001_initial.sql spells it AUTOINCREMENT, which peewee's models do not say.)"""
+    out: dict[str, object] = {}
+    for table in sorted(tables):
+        columns = sorted((r[1], r[2].upper(), bool(r[3] or r[5]), r[5])
+                         for r in conn.execute(f"PRAGMA table_info('{table}')"))
+        indexes = sorted((r[1], tuple(c[2] for c in conn.execute(f"PRAGMA index_info('{r[1]}')")),
+                          bool(r[2])) for r in conn.execute(f"PRAGMA index_list('{table}')")
+                         if r[3] == "c")  # CREATE INDEX (not the primary key's)
+        out[table] = (columns, indexes)
+    return out
+
+
+def test_models_describe_the_schema_the_migrations_make(tmp_path):
+    """``models.py`` and the migrations agree on every column and every index (names
+    included): tables made from the models equal those of a fresh notebook, which the
+    migrations build. A migration that drops or adds an index updates the models too."""
+    from peewee import SqliteDatabase
+
+    from relnotebook.core.models import ALL_MODELS
+
+    tables = {m._meta.table_name for m in ALL_MODELS}
+    db.open_notebook(tmp_path / "migrated.sqlite")
+    db.close_notebook()
+    migrated = sqlite3.connect(tmp_path / "migrated.sqlite")
+    scratch = SqliteDatabase(str(tmp_path / "from_models.sqlite"))
+    try:
+        with scratch.bind_ctx(ALL_MODELS):
+            scratch.create_tables(ALL_MODELS)
+        assert _tables_and_indexes(scratch.connection(), tables) == _tables_and_indexes(
+            migrated, tables)
+    finally:
+        scratch.close()
+        migrated.close()
+
+
+REDUNDANT = ("conversation_customer_id", "follow_up_customer_id", "question_customer_id",
+             "personal_detail_customer_id", "sales_fact_customer_id", "purchase_customer_id",
+             "style_note_customer_id", "unsaid_customer_id", "thoughtful_thing_customer_id",
+             "customer_tag_customer_id", "conversation_topic_conversation_id",
+             "conversation_participant_conversation_id")
+
+
+def _schema(path: Path) -> list[tuple[str, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    finally:
+        conn.close()
+
+
+def test_a_version_five_notebook_upgrades_to_the_schema_of_a_fresh_one(tmp_path):
+    """Migration 6 drops twelve single-column indexes that a composite index starting with
+    the same column covers; the upgraded notebook is exactly a fresh one, data kept."""
+    from relnotebook.core import conversations, customers
+
+    old, fresh = tmp_path / "v5.sqlite", tmp_path / "fresh.sqlite"
+    db.database.init(str(old), pragmas=db.PRAGMAS)
+    db.database.connect()
+    try:
+        db.database.pragma("application_id", db.APPLICATION_ID)
+        migrations.upgrade(db.database, target=5)
+        assert _pragma("user_version") == 5
+        names = {r[0] for r in db.database.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert set(REDUNDANT) <= names
+    finally:
+        db.close_notebook()
+    db.open_notebook(old)
+    cid = customers.create("Ulla Upgrade")[0].id
+    conversations.log(cid, "After the upgrade #indexes\n[ ] check the plans")
+    db.close_notebook()
+    db.open_notebook(fresh)
+    db.close_notebook()
+    assert _schema(old) == _schema(fresh)
+    assert not set(REDUNDANT) & {row[1] for row in _schema(old)}
+
+
 # --- settings -----------------------------------------------------------------------------
 
 

@@ -162,8 +162,10 @@ def _sql(query) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _plans_of(action, monkeypatch) -> list[str]:
-    """The query plan of every statement ``action`` runs."""
+def _plans_of(action, monkeypatch, kinds: tuple[str, ...] = ("SELECT", "WITH H", "WITH P")
+              ) -> list[str]:
+    """The query plan of every statement ``action`` runs (those starting with ``kinds``);
+    a DELETE's plan includes the lookups of its foreign keys' cascades."""
     seen: list[tuple[str, Any]] = []
     run = db.database.execute_sql
 
@@ -175,7 +177,17 @@ def _plans_of(action, monkeypatch) -> list[str]:
     action()
     monkeypatch.undo()
     return [_plan(sql, params) for sql, params in seen
-            if sql.lstrip().upper()[:6] in ("SELECT", "WITH H", "WITH P")]
+            if sql.lstrip().upper().startswith(kinds)]
+
+
+def _scans(plan: str) -> list[str]:
+    """Lines of ``plan`` that read a whole table: not the notebook's few settings, not what
+    the statement itself made small (a page, the brief's newest conversations, a subquery's
+    rows, a JSON list of ids)."""
+    return [line for line in plan.splitlines() if line.startswith("SCAN")
+            and line.split()[1] not in ("notebook_setting", "head", "page", "CONSTANT",
+                                        "json_each")
+            and not line.startswith("SCAN (subquery-")]
 
 
 @pytest.mark.parametrize("what", ["timeline", "count", "brief"])
@@ -190,12 +202,44 @@ def test_per_customer_queries_use_indexes(one_and_fifty, monkeypatch, what):
     plans = _plans_of(action, monkeypatch)
     assert plans
     for plan in plans:
-        # Whole reads only of the notebook's few settings and of what the statement itself
-        # made small (a page, the brief's newest conversations, a subquery's rows).
-        scans = [line for line in plan.splitlines() if line.startswith("SCAN")
-                 and line.split()[1] not in ("notebook_setting", "head", "page", "CONSTANT")
-                 and not line.startswith("SCAN (subquery-")]
-        assert not scans, plan
+        assert not _scans(plan), plan
+
+
+@pytest.mark.parametrize("tab", ["contacts", "style", "details", "facts", "purchases",
+                                 "things", "tags"])
+def test_the_cards_tabs_read_by_index(one_and_fifty, monkeypatch, tab):
+    """Each tab of the customer card finds the customer's rows by an index (since migration
+    6 the composite one starting with customer_id), reading no whole table."""
+    from relnotebook.core import records
+
+    _, cid = one_and_fifty
+    action = {"contacts": lambda: customers.contacts(cid), "style": lambda: records.style(cid),
+              "details": lambda: records.details(cid), "facts": lambda: records.facts(cid),
+              "purchases": lambda: records.purchases(cid), "things": lambda: records.things(cid),
+              "tags": lambda: records.tags(cid)}[tab]
+    plans = _plans_of(action, monkeypatch)
+    assert plans
+    for plan in plans:
+        assert not _scans(plan), plan
+        assert "customer_id=?" in plan, plan
+
+
+def _foreign_keys() -> list[tuple[str, str]]:
+    from peewee import ForeignKeyField
+
+    from relnotebook.core.models import ALL_MODELS
+
+    return [(m._meta.table_name, f.column_name) for m in ALL_MODELS
+            for f in m._meta.sorted_fields if isinstance(f, ForeignKeyField)]
+
+
+@pytest.mark.parametrize(("table", "column"), _foreign_keys())
+def test_every_foreign_key_is_looked_up_by_an_index(one_and_fifty, table, column):
+    """What SQLite runs for a cascade (deleting a customer or a conversation) and for a
+    join: the rows of ``table`` whose ``column`` is a given id. Without an index starting
+    with the column, each deleted parent would read the whole table."""
+    plan = _plan(f'SELECT id FROM "{table}" WHERE "{column}" = ?', (1,))
+    assert plan.startswith("SEARCH") and f"({column}=?)" in plan, plan
 
 
 @pytest.mark.parametrize("fragment", ["m", "kov"])
@@ -238,3 +282,60 @@ def test_search_costs_the_same_queries_for_1_and_50_hits(fast):
         conversations.log(cid, f"more hockey {i}", at=DAY - timedelta(days=i + 1))
     assert len(search.search("hockey")) == 50
     assert _queries(lambda: search.search("hockey")) == one
+
+
+def _with_history(name: str, conversations_count: int) -> int:
+    """A customer with ``conversations_count`` notes (every kind of record) and a purchase
+    and a tag, present in a conversation of the first customer."""
+    from relnotebook.core import records
+
+    cid = _add(name)
+    for i in range(conversations_count):
+        conversations.log(cid, NOTE + "\n+hot: price\n+style: brief\n+unsaid: budget"
+                          "\n+send: a book", at=DAY - timedelta(days=i))
+    records.add_purchase(cid, DAY, 100)
+    records.set_tags(cid, ["fair"])
+    return cid
+
+
+@pytest.mark.parametrize("how", ["delete", "erase"])
+def test_deleting_a_customer_reads_by_index(fast, monkeypatch, how):
+    """Deleting (undoable) or erasing a customer: every statement, cascades included, finds
+    the rows by an index."""
+    from relnotebook.core import erase, records
+
+    keep = _with_history("Kept Customer", 3)
+    gone = _with_history("Gone Customer", 3)
+    conversations.log(keep, "Met both", at=DAY, with_ids=[gone])
+    action = {"delete": lambda: records.delete_customer(gone),
+              "erase": lambda: erase.erase_customer(gone, vacuum=False)}[how]
+    plans = _plans_of(action, monkeypatch, ("SELECT", "WITH", "DELETE", "UPDATE"))
+    assert any("customer_id=?" in p for p in plans)
+    for plan in plans:
+        assert not _scans(plan), plan
+
+
+def test_deleting_a_customer_costs_the_same_whatever_the_others_hold(fast):
+    """The cascades of a delete read only the deleted customer's rows: deleting one costs
+    the same (in SQLite's own steps) beside a customer with 2 notes as beside one with 60.
+    A cascade without its index would read all of those."""
+    from relnotebook.core import records
+
+    steps = []
+    for n in (2, 60):
+        _with_history(f"Other {n}", n)
+        gone = _with_history(f"Deleted {n}", 2)
+        steps.append(_vm_steps(lambda g=gone: records.delete_customer(g)))
+    assert steps[1] <= steps[0] * 1.25 + 2, steps
+
+
+def test_deleting_a_conversation_reads_by_index(fast, monkeypatch):
+    """Its records, topics' links and others present go by the conversation's index."""
+    cid = _with_history("Deleting Notes", 3)
+    other = _add("Present Person")
+    conv = conversations.log(cid, NOTE, at=DAY + timedelta(days=1), with_ids=[other])
+    plans = _plans_of(lambda: conversations.delete(conv.conversation.id), monkeypatch,
+                      ("SELECT", "WITH", "DELETE", "UPDATE"))
+    assert any("conversation_id=?" in p for p in plans)
+    for plan in plans:
+        assert not _scans(plan), plan
