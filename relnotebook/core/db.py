@@ -17,6 +17,14 @@ Safety rules (DESIGN.md §8):
   migrations or pragmas that write; ``is_read_only()`` says so, and every write fails with
   ``StorageError("read_only")`` (``write()`` refuses before it starts; SQLite refuses any
   other write, which ``storage_errors.classify`` maps to the same code).
+
+Checkpoints (issue 9): with SQLite's default, the commit that leaves the write-ahead log
+past 1,000 pages copies it into the main file before it returns: at 100,000 customers
+every ~14th logged note paid 13-18 ms for it, the whole of logging's p95. The CLI keeps
+that default (a verb commits a few times, and closing the last connection checkpoints what
+is left). The window calls ``defer_checkpoints()``: its commits checkpoint only once the
+log passes ``WAL_BOUND_PAGES``, and ``ui/checkpoint.py`` runs ``checkpoint()`` on a
+connection of its own in a worker when the notebook is idle, so a save never waits for it.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import SqliteDatabase
@@ -55,6 +64,16 @@ PRAGMAS = (
 )
 # A read-only connection: the same, less what writes (journal_mode), plus query_only.
 READ_ONLY_PRAGMAS = tuple(p for p in PRAGMAS if p[0] != "journal_mode") + (("query_only", 1),)
+
+AUTO_CHECKPOINT_PAGES = 1000  # SQLite's default ``wal_autocheckpoint``: what the CLI keeps
+# Deferred (the window): a commit checkpoints only past this many pages (~16 MB at SQLite's
+# 4 KiB pages; ~60 notes logged without an idle moment), so the log stays bounded when the
+# background checkpoint never gets its turn; ``journal_size_limit`` then shrinks the -wal
+# file back to this size after a larger transaction (an import, VACUUM).
+WAL_BOUND_PAGES = 4000
+_PAGE_BYTES = 4096
+# The ``wal_autocheckpoint`` every new writable connection gets (see ``defer_checkpoints``).
+_wal: dict[str, int] = {"autocheckpoint": AUTO_CHECKPOINT_PAGES}
 
 
 def _inspect(path: Path) -> tuple[int, int] | None:
@@ -156,7 +175,8 @@ def open_notebook(path: str | os.PathLike[str], *, create: bool = True,
         database.init(read_only_uri(path), uri=True, pragmas=READ_ONLY_PRAGMAS,
                       timeout=BUSY_TIMEOUT_MS / 1000)
     else:
-        database.init(str(path), uri=False, pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
+        database.init(str(path), uri=False, pragmas=PRAGMAS + _wal_pragmas(),
+                      timeout=BUSY_TIMEOUT_MS / 1000)
     _opened.update(path=path, read_only=read_only, target=database.database)
     try:
         database.connect()
@@ -212,6 +232,71 @@ def write() -> Iterator[None]:
         raise StorageError("read_only", path=str(current_path()))
     with database.atomic():
         yield
+
+
+def _wal_pragmas() -> tuple[tuple[str, int], ...]:
+    pages = _wal["autocheckpoint"]
+    if pages == AUTO_CHECKPOINT_PAGES:
+        return ()  # SQLite's defaults, untouched
+    return (("wal_autocheckpoint", pages), ("journal_size_limit", pages * _PAGE_BYTES))
+
+
+def defer_checkpoints(bound_pages: int | None = WAL_BOUND_PAGES) -> None:
+    """Let commits leave up to ``bound_pages`` in the write-ahead log (None: back to
+    SQLite's 1,000), for a process that checkpoints in the background (the window).
+
+    Applies to the open connection (when writable) and to every writable connection opened
+    from now on, a reopen after a restore or another thread's included.
+    """
+    pages = AUTO_CHECKPOINT_PAGES if bound_pages is None else max(1, int(bound_pages))
+    _wal["autocheckpoint"] = pages
+    if not is_open() or is_read_only():
+        return  # the next ``open_notebook`` applies it (a query here would reconnect)
+    limit = -1 if pages == AUTO_CHECKPOINT_PAGES else pages * _PAGE_BYTES
+    # ``permanent``: peewee applies them to each later connection (worker threads).
+    database.pragma("wal_autocheckpoint", pages, permanent=True)
+    database.pragma("journal_size_limit", limit, permanent=True)
+
+
+def checkpoints_deferred() -> int | None:
+    """The bound ``defer_checkpoints`` set (pages), or None when SQLite's default holds."""
+    pages = _wal["autocheckpoint"]
+    return None if pages == AUTO_CHECKPOINT_PAGES else pages
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """What ``PRAGMA wal_checkpoint`` reported."""
+
+    busy: bool  # another checkpoint ran, or (not PASSIVE) a reader or writer stayed in the way
+    wal_pages: int  # pages in the write-ahead log (-1: the file is not in WAL mode)
+    copied_pages: int  # of those, pages now in the main file
+
+    @property
+    def complete(self) -> bool:
+        """Everything the log holds is in the main file (the next write starts it over)."""
+        return not self.busy and self.copied_pages >= self.wal_pages
+
+
+def checkpoint(path: str | os.PathLike[str], mode: str = "PASSIVE") -> Checkpoint:
+    """Copy the write-ahead log of the notebook at ``path`` into its main file, on a
+    connection of its own (for a worker thread: the shared connection is never touched).
+
+    PASSIVE takes no lock a writer needs and waits for nobody: a save that comes meanwhile
+    goes on, and what a reader still needs is left for the next time. The file must exist
+    (``mode=rw``: never created); SQLite errors propagate as ``sqlite3.Error``.
+    """
+    if mode not in ("PASSIVE", "FULL", "RESTART", "TRUNCATE"):
+        raise ValueError(mode)
+    uri = f"{Path(path).resolve().as_uri()}?mode=rw"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                           isolation_level=None)
+    try:
+        conn.execute("PRAGMA synchronous = full")
+        busy, wal_pages, copied = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+    finally:
+        conn.close()
+    return Checkpoint(bool(busy), int(wal_pages), int(copied))
 
 
 def data_version() -> int:

@@ -3,7 +3,9 @@ to repair a damaged notebook, Tools → Backups, and reopening after a restore.
 
 ``add_banner(window)`` puts the read-only banner above the window's content while it is
 built; ``attach(window, banner)`` wires a ``SafetyController`` (ui/safety.py: backups and
-checks in workers) to the window and the banner so ``main_window.py`` stays about layout.
+checks in workers) and its ``IdleCheckpointer`` (ui/checkpoint.py: the write-ahead log
+copied into the file when the notebook is idle, in the same worker pool) to the window and
+the banner so ``main_window.py`` stays about layout.
 The controller and its modules (the backup machinery) load after the first paint
 (``MainWindow.safety``): the banner alone says "read-only" from the first paint on.
 """
@@ -23,6 +25,7 @@ from ..core.errors import StorageError
 from . import words
 
 if TYPE_CHECKING:
+    from .checkpoint import IdleCheckpointer
     from .main_window import MainWindow
     from .safety import RepairReport, SafetyController
 
@@ -105,11 +108,18 @@ def add_banner(window: MainWindow) -> ReadOnlyBanner:
 
 
 def attach(window: MainWindow, banner: ReadOnlyBanner | None = None) -> SafetyController:
-    """Give the window its safety controller (the banner, when given, follows it), and
-    reopen-after-restore."""
+    """Give the window its safety controller (the banner, when given, follows it), its idle
+    checkpointer (``checkpointer_of``), and reopen-after-restore."""
+    from .checkpoint import IdleCheckpointer
     from .safety import SafetyController
 
     controller = SafetyController(window.bus, window.notebook_path, window)
+    # In the controller's one-thread pool: a checkpoint never runs beside a backup or the
+    # check, and the controller waits for it before it moves, repairs or restores the file.
+    checkpointer = IdleCheckpointer(controller.pool, controller)
+    window.bus.changed.connect(checkpointer.note_write)
+    checkpointer.watch_close(window)
+    checkpointer.start()
     if banner is not None:
         banner.follow(controller)
     controller.damaged.connect(lambda problems: offer_repair(window, controller, problems))
@@ -119,6 +129,13 @@ def attach(window: MainWindow, banner: ReadOnlyBanner | None = None) -> SafetyCo
     controller.backup_finished.connect(lambda info: window.statusBar().showMessage(
         words.fmt("Backed up to {path}", path=str(info.path)), 8000))
     return controller
+
+
+def checkpointer_of(controller: SafetyController) -> IdleCheckpointer | None:
+    """The idle checkpointer ``attach`` gave ``controller``."""
+    from .checkpoint import IdleCheckpointer
+
+    return controller.findChild(IdleCheckpointer, "idleCheckpointer")
 
 
 def reopened(window: MainWindow, path: Path) -> None:
