@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .conversations import LoggedRecord
 
 _CHUNK = 400  # rows per INSERT: far below SQLite's 32,766 variables for any table here
-_INSERT_SQL: dict[tuple[str, int, str], str] = {}  # (table, rows, returning)
+_INSERT_SQL: dict[tuple[str, int, str | None], str] = {}  # (table, rows, returning)
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,15 @@ class NewConversation:
 
 
 def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]],
-                returning: str = "id") -> list[tuple[Any, ...]]:
+                returning: str | None = "id") -> list[tuple[Any, ...]]:
     """Insert ``rows`` (field name -> value) with one multi-row INSERT per 400 rows; returns
-    the ``returning`` columns of each row (in no promised order). Missing fields take their
-    model default and every value goes through the field's ``db_value``, as
-    ``Model.create`` would store it."""
+    the ``returning`` columns of each row (in no promised order; None: nothing returned,
+    nothing fetched). Missing fields take their model default and every value goes through
+    the field's ``db_value``, as ``Model.create`` would store it.
+
+    Logging and the JSON import and tag links of an import (``io.insert_rows``) share it;
+    ``merge._insert_many`` sends rows a vCard/CSV import prepared before its write.
+    """
     fields = [f for f in model._meta.sorted_fields if f.name != "id"]
     table = model._meta.table_name
     out: list[tuple[Any, ...]] = []
@@ -64,9 +68,12 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]],
         if sql is None:
             marks = "(" + ", ".join("?" * len(fields)) + ")"
             names = ", ".join(f'"{f.column_name}"' for f in fields)
+            tail = f" RETURNING {returning}" if returning else ""
             sql = _INSERT_SQL[key] = (f'INSERT INTO "{table}" ({names}) VALUES '
-                                      f'{", ".join([marks] * len(chunk))} RETURNING {returning}')
-        out += database.execute_sql(sql, params).fetchall()
+                                      f'{", ".join([marks] * len(chunk))}{tail}')
+        cursor = database.execute_sql(sql, params)
+        if returning:
+            out += cursor.fetchall()
     return out
 
 

@@ -182,3 +182,54 @@ def test_an_import_inserts_indexed_rows_many_per_statement(people, tmp_path, mon
             counts.append(_indexed_inserts(lambda p=plan: merge.apply(p), monkeypatch))
             outer.rollback()
     assert counts[0] == counts[1] == 2, counts
+
+
+# --- JSON (last in this module: it opens notebooks of its own, closing ``people``'s) ----------
+
+JSON_NOTE = ("Quarterly review #pricing\n[ ] send the sheet\n[them] send the PO\n? who signs\n"
+             "+family: twins\n+hot: uptime\n+style: brief\n+unsaid: budget\n+send: a book")
+
+
+def _json_export(folder: Path, count: int) -> Path:
+    """A notebook of ``count`` customers, each with a note that makes a row in every
+    indexed table, exported as this app's JSON."""
+    from relnotebook.core import conversations
+    from relnotebook.core.io import export_json
+
+    db.open_notebook(folder / f"source{count}.sqlite")
+    try:
+        db.database.pragma("synchronous", "off")
+        for i in range(count):
+            cid = customers.create(f"Json Person {i}", company=f"Firm {i}")[0].id
+            conversations.log(cid, JSON_NOTE)
+        path = folder / f"export{count}.json"
+        export_json.export(path)
+    finally:
+        db.close_notebook()
+    return path
+
+
+def test_a_json_import_inserts_indexed_rows_many_per_statement(tmp_path, monkeypatch):
+    """JSON import once ran a statement per row (executemany) into the tables the search
+    index follows: a segment per row, then their merging. Now a statement per table (up to
+    200 rows), for 2 customers as for 40, and everything arrives."""
+    from relnotebook.core.models import NOTE_RECORDS, Conversation, Customer
+
+    counts = []
+    for n in (2, 40):
+        path = _json_export(tmp_path, n)
+        db.open_notebook(tmp_path / f"target{n}.sqlite")
+        try:
+            plan = merge.plan_import([path])
+            counts.append(_indexed_inserts(lambda p=plan: merge.apply(p), monkeypatch))
+            assert Customer.select().count() == n and Conversation.select().count() == n
+            assert all(m.select().count() == n * (2 if m._meta.table_name == "follow_up" else 1)
+                       for m in NOTE_RECORDS), [m.select().count() for m in NOTE_RECORDS]
+            from relnotebook.core import search
+
+            assert search.check() == []
+            assert len(search.search("uptime", 500)) == 2 * n  # the fact and the note
+        finally:
+            db.close_notebook()
+    # customer, conversation and the seven record tables: one statement each.
+    assert counts[0] == counts[1] == 9, counts

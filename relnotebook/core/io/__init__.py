@@ -28,6 +28,7 @@ from peewee import Model
 from ..changes import Changes
 from ..db import database
 from ..errors import NotebookError
+from ..note_writer import insert_rows as _insert_many
 from ..text import fold
 
 
@@ -357,9 +358,13 @@ def rows_for(model: type[Model], rows: list[dict[str, Any]]) -> tuple[str, list[
 
 
 def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (field name -> value, defaults and ``db_value`` as peewee applies
+    them), many per statement (``note_writer.insert_rows``), never one statement per row:
+    once a transaction has written the search index, FTS5 starts every later statement by
+    flushing its pending terms into a new segment, so a statement per row (executemany)
+    wrote and then merged a segment per row (issue 9)."""
     if rows:
-        sql, values = rows_for(model, rows)
-        database.cursor().executemany(sql, values)
+        _insert_many(model, rows, returning=None)
 
 
 MAX_FILE = 512 * 1024 * 1024
