@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
+import statistics
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from relnotebook.core import conversations, db, search
 
@@ -33,40 +37,203 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def log_vs_raw(path: Path, repeat: int, rng: random.Random) -> tuple[list[float], list[float]]:
-    """(raw insert+commit ms, our conversations.log ms), interleaved, on the same file.
-
-    The raw side is one INSERT of the same note into a scratch table and its COMMIT, on a
-    plain ``sqlite3`` connection with the notebook's pragmas (WAL, synchronous=full...).
-    """
+def _raw_connection(path: Path, *, deferred: bool = False) -> sqlite3.Connection:
+    """A plain ``sqlite3`` connection with the notebook's pragmas (WAL, synchronous=full...)
+    and ``rn_fold``, which the search index's triggers call. ``deferred``: also the
+    window's checkpoint pragmas, so that the raw side does not pay for the checkpoints our
+    side defers (SQLite's default would make every raw commit past 1,000 pages try one)."""
     raw = sqlite3.connect(str(path), isolation_level=None, timeout=5)
     for name, value in db.PRAGMAS:
         raw.execute(f"PRAGMA {name} = {value}")
-    raw.execute("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, customer "
-                "INTEGER, happened_at TEXT, summary TEXT, body TEXT)")
+    if deferred:
+        pages = db.WAL_BOUND_PAGES
+        raw.execute(f"PRAGMA wal_autocheckpoint = {pages}")
+        raw.execute(f"PRAGMA journal_size_limit = {pages * 4096}")
+    from relnotebook.core.text import fold
+
+    raw.create_function("rn_fold", 1, fold, deterministic=True)
+    return raw
+
+
+def _log_moment() -> tuple[int, datetime]:
+    """The highest customer id, and a moment 3 days before the newest conversation."""
     top = db.database.execute_sql("SELECT max(id) FROM customer").fetchone()[0]
     when = db.database.execute_sql("SELECT max(happened_at) FROM conversation").fetchone()[0]
-    from datetime import datetime
+    return top, datetime.fromisoformat(str(when)) - timedelta(days=3)
 
-    at = datetime.fromisoformat(str(when)) - timedelta(days=3)
-    base, ours = [], []
-    for i in range(repeat + 2):
-        cid = rng.randint(2, top)
-        start = time.perf_counter()
-        raw.execute("BEGIN IMMEDIATE")
-        raw.execute("INSERT INTO bench_raw (customer, happened_at, summary, body) "
-                    "VALUES (?, ?, ?, ?)", (cid, at.isoformat(" "), NOTE.split("\n")[0], NOTE))
-        raw.execute("COMMIT")
-        b = _ms(start)
-        start = time.perf_counter()
-        conversations.log(cid, NOTE, at=at, minutes=25, talk="them")
-        o = _ms(start)
-        if i >= 2:  # the first two warm the caches
-            base.append(b)
-            ours.append(o)
+
+def _settle(path: Path) -> None:
+    """Before timing: the file on disk (a fresh copy's pages would otherwise be written back
+    by the first checkpoint, ~2 s at 100,000 customers), and its log emptied."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    db.checkpoint(path)
+
+
+def log_vs_raw(path: Path, repeat: int, rng: random.Random, *, idle: bool = True
+               ) -> tuple[list[float], list[float], list[float]]:
+    """(raw insert+commit ms, our conversations.log ms, idle checkpoint ms), interleaved, on
+    the same file.
+
+    The raw side is one INSERT of the same note into a scratch table and its COMMIT, on a
+    plain ``sqlite3`` connection with the notebook's pragmas (WAL, synchronous=full...).
+
+    Ours runs as in the window: checkpoints deferred (``db.defer_checkpoints``), and with
+    ``idle`` the window's idle checkpoint (``db.checkpoint`` on its own connection, not
+    timed, its ms returned apart) between the raw insert and our log, as when a rep pauses
+    between two notes; our log then also pays for starting the emptied log over. Without
+    ``idle``: notes back to back, the log grows until a commit passes the bound (the raw
+    connection then has the same bound: it would otherwise pay for our deferred checkpoints).
+    """
+    raw = _raw_connection(path, deferred=not idle)
+    raw.execute("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, customer "
+                "INTEGER, happened_at TEXT, summary TEXT, body TEXT)")
+    top, at = _log_moment()
+    _settle(path)
+    db.defer_checkpoints()
+    base, ours, idle_ms = [], [], []
+    try:
+        for i in range(repeat + 2):
+            cid = rng.randint(2, top)
+            start = time.perf_counter()
+            raw.execute("BEGIN IMMEDIATE")
+            raw.execute("INSERT INTO bench_raw (customer, happened_at, summary, body) "
+                        "VALUES (?, ?, ?, ?)",
+                        (cid, at.isoformat(" "), NOTE.split("\n")[0], NOTE))
+            raw.execute("COMMIT")
+            b = _ms(start)
+            if idle:
+                start = time.perf_counter()
+                db.checkpoint(path)
+                idle_ms.append(_ms(start))
+            start = time.perf_counter()
+            conversations.log(cid, NOTE, at=at, minutes=25, talk="them")
+            o = _ms(start)
+            if i >= 2:  # the first two warm the caches
+                base.append(b)
+                ours.append(o)
+    finally:
+        db.defer_checkpoints(None)
     raw.execute("DROP TABLE bench_raw")
     raw.close()
+    db.checkpoint(path)
+    return base, ours, idle_ms
+
+
+class _Later:
+    """A value known only inside the transaction: the new conversation's id, a topic's."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _insert(model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[Any]]:
+    """One multi-row INSERT of ``rows`` and its values, made before the clock starts."""
+    fields = [f for f in model._meta.sorted_fields if f.name != "id"]
+    values: list[Any] = []
+    for row in rows:
+        for f in fields:
+            value = row.get(f.name, f.default)
+            value = value() if callable(value) else value
+            values.append(value if isinstance(value, _Later) else f.db_value(value))
+    marks = "(" + ", ".join("?" * len(fields)) + ")"
+    names = ", ".join(f'"{f.column_name}"' for f in fields)
+    return (f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES '
+            f'{", ".join([marks] * len(rows))}'), values
+
+
+def _same_rows(cid: int, at: datetime) -> Callable[[sqlite3.Connection], None]:
+    """The statements ``conversations.log(cid, NOTE, ...)`` runs, with every value prepared
+    beforehand (the note parsed, rows built, uuids made): what is left is SQLite's work.
+    The note's topics exist already (``log_vs_raw`` logged it before)."""
+    import json
+
+    from relnotebook.core import capture, note_records
+    from relnotebook.core.clock import local_day
+    from relnotebook.core.conversations import _LAST_REACHED, _validate
+    from relnotebook.core.models import Conversation, ConversationTopic
+    from relnotebook.core.note_writer import NewConversation
+    from relnotebook.core.text import fold
+
+    fields = _validate(dict(channel="call", talk="them", started_by="", minutes=25,
+                            planned_minutes=None, at=at))
+    result = capture.parse(NOTE, local_day(fields["happened_at"]))
+    conv = _Later("conversation")
+    statements = [_insert(Conversation, [dict(
+        customer=cid, reached=True, summary=result.summary, body=NOTE, mood="",
+        milestone=False, **fields)])]
+    stub = NewConversation(conv, cid, fields["happened_at"])  # type: ignore[arg-type]
+    topics = {fold(i.text): _Later(i.text) for i in result.of_kind(capture.ItemKind.TOPIC)}
+    statements.append(_insert(ConversationTopic, [dict(conversation=conv, topic=later)
+                                                  for later in topics.values()]))
+    records: dict[Any, list[dict[str, Any]]] = {}
+    for item in result.items:
+        if item.kind != capture.ItemKind.TOPIC:
+            model, row = note_records.new_row(stub, item)
+            records.setdefault(model, []).append(row)
+    statements += [_insert(model, rows) for model, rows in records.items()]
+    wanted, ids = json.dumps(list(topics)), json.dumps([cid])
+
+    def run(raw: sqlite3.Connection) -> None:
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute("SELECT id, full_name FROM customer WHERE id IN (?)", (cid,)).fetchall()
+        sql, values = statements[0]
+        known = {conv: raw.execute(sql + " RETURNING id", values).fetchone()[0]}
+        for tid, key in raw.execute("SELECT id, fold FROM topic WHERE fold IN "
+                                    "(SELECT value FROM json_each(?))", (wanted,)):
+            known[topics[key]] = tid
+        for sql, values in statements[1:]:
+            raw.execute(sql, [known[v] if isinstance(v, _Later) else v for v in values])
+        raw.execute(_LAST_REACHED, (ids,))
+        raw.execute("COMMIT")
+
+    return run
+
+
+def log_vs_same_rows(path: Path, repeat: int, rng: random.Random
+                     ) -> tuple[list[float], list[float]]:
+    """(raw sqlite3 writing the rows our log writes, our conversations.log) in ms.
+
+    Not a target: how much of logging is SQLite's own work (the same statements, rows,
+    search index rows through the same triggers, one transaction, the same pragmas) and how
+    much is ours (parsing, building the rows, peewee). Both run right after an idle
+    checkpoint, as in the window; each on a customer of its own.
+    """
+    raw = _raw_connection(path)
+    top, at = _log_moment()
+    _settle(path)
+    db.defer_checkpoints()
+    base, ours = [], []
+    try:
+        for i in range(repeat + 2):
+            prepared = _same_rows(rng.randint(2, top), at)
+            db.checkpoint(path)
+            start = time.perf_counter()
+            prepared(raw)
+            b = _ms(start)
+            cid = rng.randint(2, top)
+            db.checkpoint(path)
+            start = time.perf_counter()
+            conversations.log(cid, NOTE, at=at, minutes=25, talk="them")
+            o = _ms(start)
+            if i >= 2:
+                base.append(b)
+                ours.append(o)
+    finally:
+        db.defer_checkpoints(None)
+    raw.close()
+    db.checkpoint(path)
     return base, ours
+
+
+def summary_ms(samples: list[float]) -> str:
+    """'median / max' of ``samples`` for a note."""
+    if not samples:
+        return "-"
+    return f"{statistics.median(samples):.1f} / {max(samples):.1f} ms"
 
 
 def search_vs_raw(queries: list[str], repeat: int) -> tuple[list[float], list[float], int]:

@@ -4,6 +4,9 @@ Run by ``run.py`` as ``python -m tests.benchmarks.probe MODE [NOTEBOOK]``:
 
 - ``cold-bare``: a bare PySide6 window (QApplication + QMainWindow, same size as ours),
   shown; prints ``painted`` once its first paint has been flushed, then exits.
+- ``cold-floor``: the bare window, plus what any window on this stack pays before its own
+  code: the ``Qt`` namespace's enums (PySide6 builds all ~100 of them as Python enums the
+  first time ``Qt`` is touched) and ``import peewee, platformdirs``.
 - ``cold-ours NOTEBOOK``: what ``relnotebook --notebook NOTEBOOK`` does up to its event loop
   (``ui.app.run``: QApplication, ``create_main_window``, ``show``), and the same signal.
 - ``mem-bare`` / ``mem-ours NOTEBOOK``: as above, then (ours) browse: open a few customers
@@ -51,6 +54,16 @@ def _bare():
     window.resize(1280, 800)
     window.show()
     return app, window
+
+
+def _floor():
+    from PySide6.QtCore import Qt
+
+    Qt.AlignmentFlag  # noqa: B018 - touching the namespace builds its enums
+    import peewee  # noqa: F401
+    import platformdirs  # noqa: F401
+
+    return _bare()
 
 
 def _ours(path: str):
@@ -108,7 +121,12 @@ def main() -> int:
         from tests.benchmarks.window_bench import guard_none
 
         guard_none()
-    app, window = _bare() if mode.endswith("bare") else _ours(sys.argv[2])
+    if mode.endswith("bare"):
+        app, window = _bare()
+    elif mode.endswith("floor"):
+        app, window = _floor()
+    else:
+        app, window = _ours(sys.argv[2])
 
     def painted() -> None:
         print("painted", flush=True)
