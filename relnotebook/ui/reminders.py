@@ -7,6 +7,12 @@ the window forward on the Today view. Where the platform has no system tray
 (``QSystemTrayIcon.isSystemTrayAvailable()`` is False) nothing is shown at all, and the
 preference "reminders/enabled" (Preferences → On this computer) turns them off, tray icon and
 all, from the next start (and silences them at once).
+
+The read (about 0.3 s at 100,000 customers) runs in a worker with its own connection
+(``AgendaReader``, ui/agenda_reader.py): ``check()`` starts it and returns at once, and
+``checked`` reports what was shown. A change to the notebook while it reads (the event bus:
+a follow-up ticked off, another notebook opened) drops that result and reads again, so a
+notification never names what was just done, nor what another notebook holds.
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from ..core import clock
 from . import icons, theme, words
+from .agenda_reader import AgendaReader
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -42,7 +49,9 @@ class DueFollowUp:
 
 
 def due_followups(today: date) -> list[DueFollowUp]:
-    """The follow-ups I owe, due today or overdue, most overdue first (as Today lists them)."""
+    """The follow-ups I owe, due today or overdue, most overdue first (as Today lists them).
+
+    Plain Python (no Qt): the reminders' worker runs it on its own connection."""
     from ..core.agenda import ReasonKind, for_day
 
     due: list[DueFollowUp] = []
@@ -71,6 +80,9 @@ def message(due: list[DueFollowUp]) -> tuple[str, str] | None:
 class Reminders(QObject):
     """The tray icon and its timer; inert where there is no system tray."""
 
+    checked = Signal(object)
+    """A check ended: the (title, body) shown, or None when nothing was due."""
+
     def __init__(self, window: MainWindow, *, today: Callable[[], date] = clock.today,
                  settings: QSettings | None = None,
                  interval_ms: int = INTERVAL_HOURS * 3_600_000) -> None:
@@ -83,6 +95,9 @@ class Reminders(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
         self.last: tuple[str, str] | None = None
+        self.reader = AgendaReader(due_followups, self, name="reminders")
+        self.reader.loaded.connect(self._read)
+        window.bus.changed.connect(self._on_changed)
         if not QSystemTrayIcon.isSystemTrayAvailable():
             log.info("no system tray: desktop reminders are off")
             return
@@ -113,22 +128,30 @@ class Reminders(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+        self.reader.cancel()
         if self.tray is not None:
             self.tray.hide()
 
-    def check(self) -> tuple[str, str] | None:
-        """Notify of what is due now; returns the (title, body) shown, or None."""
+    def check(self) -> bool:
+        """Read what is due now, in the worker; True when a read was started. ``checked``
+        follows with what was shown (a failed read is logged and shows nothing: a reminder
+        must never disturb the window)."""
         if self.tray is None or not theme.reminders_enabled(self.settings):
-            return None
-        try:
-            shown = message(due_followups(self.today()))
-        except Exception:  # noqa: BLE001 - a reminder must never disturb the window
-            log.exception("reminders: the agenda could not be read")
-            return None
+            return False
+        self.reader.request(self.today())
+        return True
+
+    def _on_changed(self, _changes: object) -> None:
+        self.reader.invalidate()  # a read under way is outdated: it reads again
+
+    def _read(self, _day: date, due: list[DueFollowUp]) -> None:
+        if self.tray is None or not theme.reminders_enabled(self.settings):
+            return  # turned off while it read
+        shown = message(due)
         if shown is not None:
             self.tray.showMessage(shown[0], shown[1], icons.app_icon(), MESSAGE_MS)
         self.last = shown
-        return shown
+        self.checked.emit(shown)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (QSystemTrayIcon.ActivationReason.Trigger,

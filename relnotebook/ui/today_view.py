@@ -5,28 +5,32 @@ customer's name stands on their first row. Clicking the name, Enter or a double 
 the customer (``bus.customer_opened``). A follow-up row can be ticked (Space, Done) or
 snoozed (Snooze: tomorrow, next week, in 2 weeks, a date picked) right here, each an undo
 step. The list recomputes on every change that can move it (a setting included).
+
+Reading never blocks the window: the agenda takes about a second at 100,000 customers, so an
+``AgendaReader`` (ui/agenda_reader.py) reads it in a worker with its own connection, and
+words its rows there too (``today_model.today_rows``): the GUI thread only swaps them in.
+
+- Until rows of this notebook and this day have arrived, "Reading today's agenda…" stands
+  where the list goes (never a blank list, never another notebook's or another day's rows).
+  A re-read after a change keeps the rows in view and says "Reading…" in the summary line.
+- A change (the event bus) while the view is shown makes a read under way outdated (its
+  result is dropped) and asks for one re-read on the next turn of the event loop, so a burst
+  of changes makes one read. Hidden, the view is only marked stale and reads when shown.
+- A failed read shows a sentence and "Try again" in place of the list; the traceback goes to
+  the log file (by the reader), never to the screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette, QUndoStack
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCalendarWidget,
     QDialog,
     QDialogButtonBox,
@@ -35,142 +39,45 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ..core import agenda, clock
-from ..core.agenda import AgendaEntry, Reason
+from ..core import agenda, clock, db
 from ..core.changes import Changes, Kind
+from ..core.errors import NotebookError
+from ..core.storage_errors import classify
 from . import words
+from .agenda_reader import AgendaReader
 from .bus import EventBus
 from .card_undo import SnoozeFollowUp
 from .customer_list import negative_colour
 from .errors import guarded
-from .reason_words import is_followup, is_pressing, reason_text
+from .today_model import Column, TodayModel, TodayRole, TodayRow, today_rows
 from .undo import SetFollowUpDone
 
-Index = QModelIndex | QPersistentModelIndex
+__all__ = ["Column", "TodayModel", "TodayRole", "TodayRow", "TodayView", "snooze_choices",
+           "today_rows"]
+
 WATCHED = (Kind.CUSTOMER, Kind.CONVERSATION, Kind.FOLLOWUP, Kind.PURCHASE, Kind.DETAIL,
            Kind.SETTING)
 
 
-class TodayRole(IntEnum):
-    CUSTOMER_ID = Qt.ItemDataRole.UserRole + 1
-    REASON_KIND = Qt.ItemDataRole.UserRole + 2
-    FOLLOWUP_ID = Qt.ItemDataRole.UserRole + 3
-    DAYS_OVERDUE = Qt.ItemDataRole.UserRole + 4
-    FIRST_OF_CUSTOMER = Qt.ItemDataRole.UserRole + 5
-    KEY_CLIENT = Qt.ItemDataRole.UserRole + 6
+def read_rows(day: date) -> tuple[TodayRow, ...]:
+    """The worker's job: the whole agenda of ``day``, worded into the list's rows there too
+    (``today_rows``), so the GUI thread only swaps them in. ``agenda.for_day`` is looked up
+    at call time, so a test can wrap it."""
+    return today_rows(agenda.for_day(day))
 
 
-class Column(IntEnum):
-    CUSTOMER = 0
-    WHY = 1
-
-
-@dataclass(frozen=True)
-class TodayRow:
-    customer_id: int
-    name: str
-    company: str
-    key_client: bool
-    reason: Reason
-    text: str  # the reason in words
-    first: bool  # the customer's first row: their name is shown
-    group: int  # the customer's position in the list (alternating shade)
-
-    @property
-    def followup_id(self) -> int | None:
-        return self.reason.param("followup_id") if is_followup(self.reason) else None
-
-
-class TodayModel(QAbstractTableModel):
-    """Ids and display tuples of today's reasons; reset on every recompute."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: tuple[TodayRow, ...] = ()
-        self.entries = 0
-        self.overdue_colour = QColor("#b3261e")
-        self.shade: QColor | None = None
-        self.link_colour: QColor | None = None
-
-    def set_entries(self, entries: tuple[AgendaEntry, ...]) -> None:
-        rows = []
-        for group, entry in enumerate(entries):
-            for n, reason in enumerate(entry.reasons):
-                rows.append(TodayRow(entry.customer_id, entry.full_name, entry.company,
-                                     entry.key_client, reason, reason_text(reason), n == 0,
-                                     group))
-        self.beginResetModel()
-        self.rows, self.entries = tuple(rows), len(entries)
-        self.endResetModel()
-
-    def row(self, index: int) -> TodayRow | None:
-        return self.rows[index] if 0 <= index < len(self.rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return {Column.CUSTOMER: words.tr("Customer"), Column.WHY: words.tr("Why")}.get(
-            Column(section) if 0 <= section < len(Column) else None)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row(index.row()) if index.isValid() else None
-        if row is None:
-            return None
-        name_column = index.column() == Column.CUSTOMER
-        if role == Qt.ItemDataRole.DisplayRole:
-            if name_column:
-                return (row.name + (" ★" if row.key_client else "")) if row.first else ""
-            return row.text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            who = f"{row.name} ({row.company})" if row.company else row.name
-            key = "\n" + words.tr("★ key client") if row.key_client else ""
-            return f"{who}{key}\n{row.text}"
-        if role == Qt.ItemDataRole.FontRole and name_column and row.first:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if name_column:
-                return self.link_colour
-            return self.overdue_colour if is_pressing(row.reason) else None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self.shade if row.group % 2 else None
-        return self._named(row, role)
-
-    @staticmethod
-    def _named(row: TodayRow, role: int) -> Any:
-        if role < TodayRole.CUSTOMER_ID:
-            return None
-        return {
-            TodayRole.CUSTOMER_ID: row.customer_id,
-            TodayRole.REASON_KIND: str(row.reason.kind),
-            TodayRole.FOLLOWUP_ID: row.followup_id,
-            TodayRole.DAYS_OVERDUE: row.reason.days_overdue,
-            TodayRole.FIRST_OF_CUSTOMER: row.first,
-            TodayRole.KEY_CLIENT: row.key_client,
-        }.get(role)
-
-    def roleNames(self) -> dict[int, bytes]:  # noqa: N802
-        names = dict(super().roleNames())
-        names.update({r.value: r.name.lower().encode() for r in TodayRole})
-        return names
+def failure_text(exc: BaseException) -> str:
+    """The sentence the view shows when the agenda could not be read."""
+    known = exc if isinstance(exc, NotebookError) else classify(exc)
+    why = words.error(known) if known is not None else words.tr(
+        "Something unexpected went wrong; the log file has the details.")
+    return words.fmt("Today's agenda could not be read. {why}", why=why)
 
 
 def snooze_choices(today: date) -> list[tuple[str, date]]:
@@ -181,8 +88,15 @@ def snooze_choices(today: date) -> list[tuple[str, date]]:
             (words.tr("In 2 weeks"), today + timedelta(days=14))]
 
 
+
 class TodayView(QWidget):
     """Who to call today; see the module docstring."""
+
+    loaded = Signal()
+    """Fresh rows (of the notebook open now, for ``today()``) are in the model."""
+
+    read_failed = Signal(str)
+    """The agenda could not be read: the sentence shown in the view."""
 
     def __init__(self, bus: EventBus, undo_stack: QUndoStack, parent: QWidget | None = None,
                  today: Callable[[], date] | None = None) -> None:
@@ -191,7 +105,15 @@ class TodayView(QWidget):
         self.bus, self.undo_stack = bus, undo_stack
         self.today: Callable[[], date] = today or clock.today
         self._stale = True
+        self._shown_for: tuple[Path | None, date] | None = None  # the model's notebook, day
         self.model = TodayModel(self)
+        self.reader = AgendaReader(read_rows, self, name="today")
+        self.reader.loaded.connect(self._loaded)
+        self.reader.failed.connect(self._failed)
+        self._soon = QTimer(self)  # changes in one turn of the event loop: one re-read
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(0)
+        self._soon.timeout.connect(self._refresh_if_shown)
         self._build()
         bus.changed.connect(self._on_changed)
 
@@ -202,6 +124,7 @@ class TodayView(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.summary = QLabel(self)
+        self.summary.setObjectName("todaySummary")
         self.table = QTableView(self)
         self.table.setObjectName("todayList")
         self.table.setModel(self.model)
@@ -218,10 +141,23 @@ class TodayView(QWidget):
         self.table.clicked.connect(self._clicked)
         self.table.doubleClicked.connect(lambda _index: self.open_current())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
-        self.empty = QLabel(words.tr("Nobody to call today. Time to prepare, or to enjoy "
-                                     "the quiet."), self)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
+        self.empty = self._centred("todayEmpty", words.tr(
+            "Nobody to call today. Time to prepare, or to enjoy the quiet."))
+        self.loading = self._centred("todayLoading", words.tr("Reading today's agenda…"))
+        self.error_page = QWidget(self)
+        self.error = self._centred("todayError", "")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.retry_button = QPushButton(words.tr("Try again"), self.error_page)
+        self.retry_button.setObjectName("todayRetryButton")
+        self.retry_button.clicked.connect(self.refresh)
+        column = QVBoxLayout(self.error_page)
+        column.addStretch(1)
+        column.addWidget(self.error)
+        column.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(1)
+        self.pages = QStackedWidget(self)
+        for page in (self.loading, self.table, self.empty, self.error_page):
+            self.pages.addWidget(page)
         self.open_button = QPushButton(words.tr("Open"), self)
         self.open_button.setObjectName("todayOpenButton")
         self.open_button.clicked.connect(self.open_current)
@@ -242,9 +178,16 @@ class TodayView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.pages, 1)
         self._apply_palette()
+        self._enable()
+
+    def _centred(self, name: str, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setObjectName(name)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        return label
 
     def _apply_palette(self) -> None:
         palette = self.palette()
@@ -252,33 +195,25 @@ class TodayView(QWidget):
         self.model.shade = palette.color(QPalette.ColorRole.AlternateBase)
         self.model.link_colour = palette.color(QPalette.ColorRole.Link)
 
-    # --- loading -------------------------------------------------------------------------
+    # --- reading -------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Recompute today's list, keeping the selected reason selected when it stays."""
-        current = self.current_row()
-        key = (current.customer_id, current.reason.kind, current.followup_id) if current else None
+        """Ask for today's list; the rows arrive from the worker (``loaded``), and the
+        selected reason stays selected when it is still there."""
         today = self.today()
-        # The agenda reads every customer's reasons: about a second at 100,000 customers.
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            entries = agenda.for_day(today)
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.model.set_entries(entries)
         self._stale = False
         self.title.setText(words.fmt("Today, {day}", day=words.day(today)))
-        self.summary.setText(words.tr("%n customers to contact", self.model.entries))
-        rows = self.model.rows
-        target = next((i for i, r in enumerate(rows)
-                       if key == (r.customer_id, r.reason.kind, r.followup_id)), None)
-        if target is None and current is not None and rows:
-            target = min(self.table.currentIndex().row(), len(rows) - 1)
-        if target is not None:
-            self.table.setCurrentIndex(self.model.index(target, Column.WHY))
-        self.table.setVisible(bool(rows))
-        self.empty.setVisible(not rows)
-        self._enable()
+        if self._shown_for != (db.current_path(), today):
+            self._show_reading()  # rows of another notebook or day must not stand meanwhile
+            self.summary.setText("")  # the page in the middle says it
+        else:
+            self.summary.setText(words.tr("Reading today's agenda…"))  # above the rows
+        self.reader.request(today)
+
+    @property
+    def reading(self) -> bool:
+        """Whether a read is under way (its rows are not in the model yet)."""
+        return self.reader.reading
 
     @property
     def stale(self) -> bool:
@@ -289,12 +224,58 @@ class TodayView(QWidget):
         """Recompute when next shown (the window asks for a fresh list on Ctrl+T)."""
         self._stale = True
 
+    def _show_reading(self) -> None:
+        """The reading state in place of the list: no rows until fresh ones arrive."""
+        self.model.set_rows(())
+        self._shown_for = None
+        self.pages.setCurrentWidget(self.loading)
+        self._enable()
+
+    def _loaded(self, day: date, rows: tuple[TodayRow, ...]) -> None:
+        current = self.current_row()
+        key = (current.customer_id, current.reason.kind, current.followup_id) if current else None
+        position = self.table.currentIndex().row()
+        self.model.set_rows(rows)
+        self._shown_for = (db.current_path(), day)
+        self.title.setText(words.fmt("Today, {day}", day=words.day(day)))
+        self.summary.setText(words.tr("%n customers to contact", self.model.entries))
+        target = next((i for i, r in enumerate(rows)
+                       if key == (r.customer_id, r.reason.kind, r.followup_id)), None)
+        if target is None and current is not None and rows:
+            target = min(position, len(rows) - 1)  # the row that took its place
+        if target is not None:
+            self.table.setCurrentIndex(self.model.index(target, Column.WHY))
+        self.pages.setCurrentWidget(self.table if rows else self.empty)
+        self._enable()
+        self.loaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        text = failure_text(exc)
+        self.model.set_rows(())
+        self._shown_for = None
+        self.summary.setText("")
+        self.error.setText(text)
+        self.pages.setCurrentWidget(self.error_page)
+        self._enable()
+        self.read_failed.emit(text)
+
     def _on_changed(self, changes: Changes) -> None:
         if not changes.concerns(None, *WATCHED):
             return
-        self._stale = True
+        if self._shown_for is not None and self._shown_for[0] != db.current_path():
+            self._show_reading()  # another notebook was opened: its rows are not these
+        if self.isVisible():
+            self.reader.invalidate()  # a read under way is outdated: its result is dropped
+            self._soon.start()
+        else:
+            self._stale = True
+            self.reader.cancel()  # read when shown, not now
+
+    def _refresh_if_shown(self) -> None:
         if self.isVisible():
             self.refresh()
+        else:
+            self._stale = True
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         if self._stale:

@@ -194,11 +194,14 @@ def test_today_is_built_on_first_use_and_computes_once(qtbot, notebook, monkeypa
     today = window.findChild(QWidget, "todayView")
     assert today is window.today_view and window.centre.currentWidget() is today
     assert window.centre.currentIndex() == 1
+    qtbot.waitUntil(lambda: not today.reading)  # read in a worker (ui/agenda_reader.py)
     assert len(computed) == 1  # its show event and show_today do not both compute
     window.show_today()  # already in view: recomputed (the day may have turned)
+    qtbot.waitUntil(lambda: not today.reading)
     assert len(computed) == 2
     window.open_customer(cid)
     window.show_today()
+    qtbot.waitUntil(lambda: not today.reading)
     assert len(computed) == 3
 
 
@@ -209,6 +212,7 @@ def test_today_from_a_hidden_window_is_computed(qtbot, notebook):
     window.show_today()  # no show event in a hidden window: show_today computes it
     assert not window.today_view.stale
     assert window.centre.currentWidget() is window.today_view
+    qtbot.waitUntil(lambda: not window.today_view.reading)  # the read ends with the test
 
 
 def test_the_welcome_is_built_only_for_an_empty_notebook(qtbot, notebook):

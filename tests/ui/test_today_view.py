@@ -1,4 +1,8 @@
-"""The Today view: who to call and why, in words; open, tick and snooze right there."""
+"""The Today view: who to call and why, in words; open, tick and snooze right there.
+
+The agenda is read in a worker (tests/ui/test_today_reading.py covers how): these tests wait
+for the view's ``loaded`` signal, or for the rows, as a user waits for the list to fill.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 
 from relnotebook.core import clock, conversations, customers, followups
+from relnotebook.core.changes import Changes, Kind
 from relnotebook.core.models import FollowUp
+from relnotebook.ui import io_worker
 from relnotebook.ui.bus import EventBus
 from relnotebook.ui.today_view import TodayRole, TodayView, snooze_choices
 
@@ -26,6 +32,13 @@ def stack() -> QUndoStack:
     return QUndoStack()
 
 
+@pytest.fixture(autouse=True)
+def _no_read_left(qtbot, notebook):
+    """Every read has ended before the notebook closes (none leaks into the next test)."""
+    yield
+    qtbot.waitUntil(lambda: io_worker.running() == 0)
+
+
 @pytest.fixture
 def promised(notebook) -> tuple[int, int]:
     """A customer who was promised a quote 3 days ago; (customer id, follow-up id)."""
@@ -40,7 +53,8 @@ def _view(qtbot, bus, stack, today: date = TODAY) -> TodayView:
     view = TodayView(bus, stack, today=lambda: today)
     qtbot.addWidget(view)
     view.resize(720, 400)
-    view.show()
+    with qtbot.waitSignal(view.loaded):
+        view.show()
     qtbot.waitExposed(view)
     return view
 
@@ -143,33 +157,22 @@ def test_the_model_passes_qtmodeltester(qtmodeltester, qtbot, bus, stack, promis
     qtmodeltester.check(view.model)
 
 
-def test_the_agenda_is_read_under_a_wait_cursor_and_the_cursor_comes_back(
-        qtbot, bus, stack, promised, monkeypatch):
-    """Reading the agenda takes about a second at 100,000 customers: the pointer says so,
-    and is given back even when the read fails."""
-    from PySide6.QtWidgets import QApplication
-
-    from relnotebook.core import agenda
-    from relnotebook.core.errors import StorageError
-
+def test_the_selected_reason_stays_selected_when_the_list_is_read_again(qtbot, bus, stack,
+                                                                        promised):
+    cid, _fid = promised
+    other = customers.create("Ana Souza")[0].id
+    conversations.log(other, f"Call\n[ ] send samples due {TODAY}\n[ ] call the plant due "
+                      f"{TODAY - timedelta(days=1)}", at=TODAY - timedelta(days=2))
     view = _view(qtbot, bus, stack)
-    seen = []
-    real = agenda.for_day
-
-    def watched(day):
-        cursor = QApplication.overrideCursor()
-        seen.append(cursor.shape() if cursor else None)
-        return real(day)
-
-    monkeypatch.setattr(agenda, "for_day", watched)
-    view.refresh()
-    assert seen == [Qt.CursorShape.WaitCursor]
-    assert QApplication.overrideCursor() is None
-
-    def failing(day):
-        raise StorageError("locked")
-
-    monkeypatch.setattr(agenda, "for_day", failing)
-    with pytest.raises(StorageError):
-        view.refresh()
-    assert QApplication.overrideCursor() is None
+    row = next(i for i, r in enumerate(view.model.rows) if "send samples" in r.text)
+    view.select_row(row)
+    first = view.model.rows[0]
+    with qtbot.waitSignal(view.loaded):
+        bus.publish(Changes.of(cid, Kind.CONVERSATION))
+    assert "send samples" in view.current_row().text
+    # The selected reason went away: the row that took its place is selected.
+    view.select_row(0)
+    followups.set_done(first.followup_id)
+    with qtbot.waitSignal(view.loaded):
+        bus.publish(Changes.of(cid, Kind.FOLLOWUP))
+    assert view.current_row() is not None and view.current_row().customer_id == other
