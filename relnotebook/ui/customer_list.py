@@ -24,13 +24,7 @@ from PySide6.QtWidgets import (
 from ..core.changes import Changes, Kind
 from . import words
 from .bus import EventBus
-from .customer_model import (  # noqa: F401 - negative_colour: today_view imports it here
-    COMPANY_FROM,
-    Column,
-    CustomerListModel,
-    Role,
-    negative_colour,
-)
+from .customer_model import COMPANY_FROM, Column, CustomerListModel, Role, negative_colour
 
 
 class CustomerTable(QTableView):

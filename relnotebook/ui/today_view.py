@@ -53,7 +53,7 @@ from . import words
 from .agenda_reader import AgendaReader
 from .bus import EventBus
 from .card_undo import SnoozeFollowUp
-from .customer_list import negative_colour
+from .customer_model import negative_colour
 from .errors import guarded
 from .today_model import Column, TodayModel, TodayRole, TodayRow, today_rows
 from .undo import SetFollowUpDone
