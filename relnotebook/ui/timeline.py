@@ -41,7 +41,9 @@ from .bus import EventBus
 from .timeline_paint import PAD, Role, TimelineDelegate, describe
 from .undo import DeleteConversation, EditConversation
 
-PAGE = 50  # about ten screens of rows; more come on scroll (fetchMore)
+PAGE = 50  # rows read per fetchMore, on scroll
+FIRST_PAGE = 20  # rows read when a customer is opened: two screens (the rest on scroll);
+# read and worded on every customer click, so 50 cost more than the screen shows
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -65,14 +67,14 @@ class TimelineModel(QAbstractListModel):
         if customer_id is not None:
             self._total = conversations.count_for(customer_id)
             if self._total:
-                self._rows = list(conversations.timeline(customer_id, limit=PAGE))
+                self._rows = list(conversations.timeline(customer_id, limit=FIRST_PAGE))
         self.endResetModel()
 
     def reload(self) -> None:
         """Re-read as many rows as were loaded (at least a page); expanded rows stay open."""
         if self.customer_id is None:
             return
-        wanted = max(PAGE, len(self._rows))
+        wanted = max(FIRST_PAGE, len(self._rows))
         self.beginResetModel()
         self._total = conversations.count_for(self.customer_id)
         self._rows = list(conversations.timeline(self.customer_id, limit=wanted, offset=0))

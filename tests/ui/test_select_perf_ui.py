@@ -21,7 +21,7 @@ from relnotebook.core.clock import today
 from relnotebook.ui.brief_panel import BriefPanel
 from relnotebook.ui.bus import EventBus
 from relnotebook.ui.main_window import REMEMBER_AFTER_MS
-from relnotebook.ui.timeline import TimelineView
+from relnotebook.ui.timeline import FIRST_PAGE, TimelineView
 
 LONG_NOTE = "Review #pricing\n" + "\n".join(f"+detail: remembered thing number {n}"
                                             for n in range(30))
@@ -80,7 +80,7 @@ def test_the_timeline_lays_out_same_height_rows_without_the_delegate(qtbot, note
                         lambda self, o, i: asked.append(i.row()) or size_hint(self, o, i))
     view.set_customer(cid)
     view.grab()
-    assert view.timeline_model.rowCount() == 40
+    assert view.timeline_model.rowCount() == FIRST_PAGE
     assert len(asked) <= 2, asked  # the first row's size serves the page
     row = view.visualRect(view.timeline_model.index(1))
     view.timeline_model.toggle(view.timeline_model.index(0))  # expanded: heights differ

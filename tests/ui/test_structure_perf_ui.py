@@ -7,14 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 from playhouse.test_utils import count_queries
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QUndoStack
 
 from relnotebook.core import conversations, customers, db
 from relnotebook.ui.brief_panel import BriefPanel
 from relnotebook.ui.bus import EventBus
 from relnotebook.ui.customer_model import CustomerListModel
-from relnotebook.ui.timeline import TimelineModel
+from relnotebook.ui.timeline import FIRST_PAGE, TimelineModel
 
 DAY = date(2026, 3, 2)
 NOTE = "Call about #pricing\n[ ] send the quote by Friday\n? ask about volumes"
@@ -72,6 +72,9 @@ def test_timeline_loads_1_or_50_conversations_with_the_same_queries(qtbot, fast)
     few, many = _customer_with(1), _customer_with(50)
     model = TimelineModel()
     counts = [_queries(lambda c=c: model.set_customer(c)) for c in (few, many)]
+    assert model.rowCount() == FIRST_PAGE
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
     assert model.rowCount() == 50
     assert counts[0] == counts[1]
     assert _queries(lambda: _every_cell(model)) == 0
