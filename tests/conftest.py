@@ -36,3 +36,14 @@ def notebook(tmp_path: Path):
 def data_home() -> Path:
     """The sandboxed platformdirs data folder of this test run."""
     return Path(os.environ["XDG_DATA_HOME"])
+
+
+@pytest.fixture(autouse=True)
+def default_checkpoints():
+    """Every test starts and ends with SQLite's default checkpointing (the CLI's); a window
+    test defers it (``db.defer_checkpoints``), which is process-wide state."""
+    from relnotebook.core import db
+
+    db.defer_checkpoints(None)
+    yield
+    db.defer_checkpoints(None)

@@ -24,14 +24,6 @@ NOTE = ("Call about #pricing #volumes\n[ ] send the quote by Friday\n[them] send
 FRAME = 4096 + 24  # a page in the -wal, with its frame header
 
 
-@pytest.fixture(autouse=True)
-def default_checkpoints():
-    """Every test starts and ends with SQLite's default (the CLI's behaviour)."""
-    db.defer_checkpoints(None)
-    yield
-    db.defer_checkpoints(None)
-
-
 def _wal_frames(path: Path) -> int:
     """Frames the -wal file has room for: it only grows, unless a checkpoint let the log
     start over (or ``journal_size_limit`` cut it back)."""

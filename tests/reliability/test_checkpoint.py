@@ -22,13 +22,6 @@ from relnotebook.ui.checkpoint import IdleCheckpointer
 NOTE = "Call about #pricing\n[ ] send the quote by Friday\n? ask about volumes\n+pet: dog\n"
 
 
-@pytest.fixture(autouse=True)
-def default_checkpoints():
-    db.defer_checkpoints(None)
-    yield
-    db.defer_checkpoints(None)
-
-
 def _in_main_file(path: Path) -> int:
     conn = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)
     try:

@@ -82,15 +82,6 @@ def held(qtbot, notebook, monkeypatch):
     qtbot.waitUntil(lambda: io_worker.running() == 0)
 
 
-@pytest.fixture
-def promised(notebook) -> tuple[int, int]:
-    """A customer promised a quote 3 days ago; (customer id, follow-up id)."""
-    cid = customers.create("Priya Raman", company="Tata Motors")[0].id
-    conversations.log(cid, f"Kick-off\n[ ] send the quote due {TODAY - timedelta(days=3)}",
-                      at=TODAY - timedelta(days=10))
-    return cid, followups_of(cid)[0]
-
-
 def followups_of(cid: int) -> list[int]:
     from relnotebook.core.models import FollowUp
 

@@ -14,7 +14,6 @@ from PySide6.QtGui import QUndoStack
 
 from relnotebook.core import clock, conversations, customers, followups
 from relnotebook.core.changes import Changes, Kind
-from relnotebook.core.models import FollowUp
 from relnotebook.ui import io_worker
 from relnotebook.ui.bus import EventBus
 from relnotebook.ui.today_view import TodayRole, TodayView, snooze_choices
@@ -37,16 +36,6 @@ def _no_read_left(qtbot, notebook):
     """Every read has ended before the notebook closes (none leaks into the next test)."""
     yield
     qtbot.waitUntil(lambda: io_worker.running() == 0)
-
-
-@pytest.fixture
-def promised(notebook) -> tuple[int, int]:
-    """A customer who was promised a quote 3 days ago; (customer id, follow-up id)."""
-    cid = customers.create("Priya Raman", company="Tata Motors")[0].id
-    conversations.log(cid, f"Kick-off\n[ ] send the quote due {TODAY - timedelta(days=3)}",
-                      at=TODAY - timedelta(days=10))
-    fid = FollowUp.get(FollowUp.customer == cid).id  # the test's own look-up of the id
-    return cid, fid
 
 
 def _view(qtbot, bus, stack, today: date = TODAY) -> TodayView:
